@@ -1,0 +1,1 @@
+"""newskit_dates: placeholder, being written."""

@@ -1,0 +1,1 @@
+"""newskit_entities: placeholder, being written."""

@@ -1,0 +1,1 @@
+"""newskit_quotes: placeholder, being written."""

@@ -1,0 +1,1 @@
+"""newskit_themes: placeholder, being written."""

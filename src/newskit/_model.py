@@ -1,0 +1,521 @@
+"""The data model: a document, the findings about it, and the result of a run.
+
+Everything here is an immutable value (``attrs.frozen``): hashable, picklable and
+convertible to and from plain JSON dicts. Findings are *standoff* annotations: they
+point into ``Document.text`` by code-point offsets and never change the text.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any, NoReturn
+
+import attrs
+
+from newskit._errors import ValidationError
+
+__all__ = ["Document", "Finding", "FindingView", "Result", "ErrorRecord", "finding_id"]
+
+#: Finding kinds are lower-case identifiers ("date", "entity", "acme_sentiment").
+_KIND_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-.")
+
+class FrozenDict(dict):
+    """A read-only dict: a frozen value cannot be changed through its mappings.
+
+    A ``dict`` subclass (not a ``MappingProxyType``) so that it pickles across processes
+    and serialises with ``json`` as it is.
+    """
+
+    __slots__ = ()
+
+    def _readonly(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError(
+            "findings and documents are immutable; build a new one with "
+            "finding.evolve(attributes={...})"
+        )
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _readonly  # type: ignore[assignment]
+    __ior__ = _readonly  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenDict, (dict(self),))
+
+    def __repr__(self) -> str:
+        return dict.__repr__(self)
+
+
+_EMPTY: Mapping[str, Any] = FrozenDict()
+
+
+def _freeze_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """A read-only copy, so a frozen value cannot be changed through its dicts."""
+    if not value:
+        return _EMPTY
+    if type(value) is FrozenDict:
+        return value
+    if not isinstance(value, Mapping):
+        raise ValidationError(
+            f"expected a mapping (dict), got {type(value).__name__}: {value!r}"
+        )
+    return FrozenDict(value)
+
+
+def _parse_published(value: Any) -> _dt.date | _dt.datetime | None:
+    if value is None or isinstance(value, (_dt.date, _dt.datetime)):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if len(text) == 10:
+                return _dt.date.fromisoformat(text)
+            return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValidationError(
+                f"Document.published_at: {value!r} is not an ISO-8601 date or datetime; "
+                "write it as '2024-10-02' or '2024-10-02T09:30:00+00:00'"
+            ) from None
+    raise ValidationError(
+        f"Document.published_at must be a date, a datetime or an ISO-8601 string, "
+        f"not {type(value).__name__} ({value!r}); "
+        "convert a timestamp first, e.g. datetime.fromtimestamp(ts, tz=timezone.utc)"
+    )
+
+
+def _check_text(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+    if not isinstance(value, str):
+        raise ValidationError(
+            f"Document.text must be a str, not {type(value).__name__}; "
+            "decode bytes first (e.g. data.decode('utf-8', errors='replace'))"
+        )
+
+
+def _optional_str(name: str):
+    def check(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+        if value is not None and not isinstance(value, str):
+            raise ValidationError(
+                f"{name} must be a str or None, not {type(value).__name__} ({value!r})"
+            )
+
+    return check
+
+
+@attrs.frozen(repr=False)
+class Document:
+    """A news article: its text and the metadata that analysis needs.
+
+    >>> Document("Putin spoke on Monday.", published_at="2024-10-02").published_at
+    datetime.date(2024, 10, 2)
+    """
+
+    text: str = attrs.field(validator=_check_text)
+    id: str | None = attrs.field(default=None, kw_only=True, validator=_optional_str("Document.id"))
+    title: str | None = attrs.field(
+        default=None, kw_only=True, validator=_optional_str("Document.title")
+    )
+    published_at: _dt.date | _dt.datetime | None = attrs.field(
+        default=None, kw_only=True, converter=_parse_published
+    )
+    source: str | None = attrs.field(
+        default=None, kw_only=True, validator=_optional_str("Document.source")
+    )
+    url: str | None = attrs.field(default=None, kw_only=True, validator=_optional_str("Document.url"))
+    language: str = attrs.field(default="en", kw_only=True, validator=_optional_str("Document.language"))
+    metadata: Mapping[str, Any] = attrs.field(
+        factory=dict, kw_only=True, converter=_freeze_mapping, hash=False, eq=True
+    )
+
+    def __repr__(self) -> str:
+        preview = self.text[:40] + ("…" if len(self.text) > 40 else "")
+        return f"newskit.Document(id={self.id!r}, text={preview!r}, published_at={self.published_at!r})"
+
+    @property
+    def stable_id(self) -> str:
+        """``id`` when set, otherwise a digest of the text (the same text, the same id)."""
+        if self.id is not None:
+            return self.id
+        return "sha1:" + hashlib.sha1(self.text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; ``from_dict`` turns it back into an equal document."""
+        published = self.published_at.isoformat() if self.published_at is not None else None
+        return {
+            "id": self.stable_id,
+            "text": self.text,
+            "title": self.title,
+            "published_at": published,
+            "source": self.source,
+            "url": self.url,
+            "language": self.language,
+            "metadata": dict(self.metadata),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Document:
+        """Build a document from a JSON object; unknown keys go into ``metadata``."""
+        if not isinstance(data, Mapping):
+            raise ValidationError(
+                f"a document must be a JSON object, not {type(data).__name__}"
+            )
+        if "text" not in data:
+            raise ValidationError(
+                "a document needs a 'text' field (the article body); "
+                f"this one has only {sorted(data)!r}"
+            )
+        known = {"text", "id", "title", "published_at", "source", "url", "language", "metadata"}
+        extra = {k: v for k, v in data.items() if k not in known}
+        metadata = dict(data.get("metadata") or {})
+        metadata.update(extra)
+        doc_id = data.get("id")
+        if doc_id is not None and not isinstance(doc_id, str):
+            if isinstance(doc_id, bool) or not isinstance(doc_id, int):
+                raise ValidationError(
+                    f"Document.id must be a string, not {type(doc_id).__name__} ({doc_id!r})"
+                )
+            doc_id = str(doc_id)
+        return cls(
+            data["text"],
+            id=doc_id,
+            title=data.get("title"),
+            published_at=data.get("published_at"),
+            source=data.get("source"),
+            url=data.get("url"),
+            language=data.get("language") or "en",
+            metadata=metadata,
+        )
+
+
+def _check_kind(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+    if not isinstance(value, str) or not value or not _KIND_CHARS.issuperset(value):
+        raise ValidationError(
+            f"Finding.kind must be a non-empty lower-case identifier such as 'entity', got {value!r}"
+        )
+
+
+def _check_offset(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+    if value is not None and (type(value) is not int or value < 0):
+        raise ValidationError(
+            f"Finding.{attribute.name} must be a non-negative int or None, got {value!r}"
+        )
+
+
+def _check_confidence(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+        raise ValidationError(f"Finding.confidence must be a number in [0, 1], got {value!r}")
+    if not 0.0 <= value <= 1.0:
+        raise ValidationError(
+            f"Finding.confidence must lie in [0, 1], got {value!r}; clamp or rescale the score"
+        )
+
+
+def _freeze_refs(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return _freeze_mapping(value)
+
+
+@attrs.frozen(repr=False, cache_hash=True)
+class Finding:
+    """One thing found in a document: a span (or the whole document) and what it is.
+
+    ``start``/``end`` are code-point offsets into ``Document.text`` (end-exclusive) and
+    ``text`` must equal ``document.text[start:end]``; both offsets are ``None`` for a
+    document-level finding such as a theme. ``id`` and ``producer`` are stamped by the
+    pipeline; a component leaves them unset.
+
+    >>> Finding("entity", 0, 5, "Putin", label="PERSON", value="Q7747").span
+    (0, 5)
+    """
+
+    kind: str = attrs.field(validator=_check_kind)
+    start: int | None = attrs.field(validator=_check_offset)
+    end: int | None = attrs.field(validator=_check_offset)
+    text: str | None = attrs.field()
+    label: str | None = attrs.field(default=None, kw_only=True)
+    value: Any = attrs.field(default=None, kw_only=True)
+    confidence: float | None = attrs.field(default=None, kw_only=True, validator=_check_confidence)
+    attributes: Mapping[str, Any] = attrs.field(
+        factory=dict, kw_only=True, converter=_freeze_mapping, hash=False
+    )
+    refs: Mapping[str, Any] = attrs.field(
+        factory=dict, kw_only=True, converter=_freeze_refs, hash=False
+    )
+    id: str | None = attrs.field(default=None, kw_only=True)
+    producer: str | None = attrs.field(default=None, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.start is None) != (self.end is None):
+            raise ValidationError(
+                f"Finding({self.kind!r}): start and end must both be set or both be None "
+                f"(document-level), got start={self.start!r}, end={self.end!r}"
+            )
+        if self.start is not None:
+            if self.start > self.end:  # type: ignore[operator]
+                raise ValidationError(
+                    f"Finding({self.kind!r}): start {self.start} is after end {self.end}"
+                )
+            if not isinstance(self.text, str):
+                raise ValidationError(
+                    f"Finding({self.kind!r}) at {self.start}:{self.end} needs its surface text, "
+                    f"got {self.text!r}"
+                )
+            if len(self.text) != self.end - self.start:  # type: ignore[operator]
+                raise ValidationError(
+                    f"Finding({self.kind!r}): text {self.text!r} has {len(self.text)} characters "
+                    f"but the span {self.start}:{self.end} has {self.end - self.start}"  # type: ignore[operator]
+                )
+        elif self.text is not None and not isinstance(self.text, str):
+            raise ValidationError(f"Finding({self.kind!r}).text must be a str or None")
+
+    def __repr__(self) -> str:
+        where = f"{self.start}:{self.end}" if self.start is not None else "document"
+        return (
+            f"newskit.Finding({self.kind!r}, {where}, {self.text!r}, label={self.label!r}, "
+            f"value={self.value!r})"
+        )
+
+    @property
+    def span(self) -> tuple[int, int] | None:
+        """``(start, end)``, or ``None`` for a document-level finding."""
+        return None if self.start is None else (self.start, self.end)  # type: ignore[return-value]
+
+    def evolve(self, **changes: Any) -> Finding:
+        """A copy with some fields changed (the original stays as it is)."""
+        return attrs.evolve(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; ``from_dict`` turns it back into an equal finding."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "label": self.label,
+            "value": self.value,
+            "confidence": self.confidence,
+            "attributes": _jsonable(self.attributes),
+            "refs": dict(self.refs),
+            "producer": self.producer,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        """Build a finding from the dict that ``to_dict`` made."""
+        try:
+            return cls(
+                data["kind"],
+                data.get("start"),
+                data.get("end"),
+                data.get("text"),
+                label=data.get("label"),
+                value=data.get("value"),
+                confidence=data.get("confidence"),
+                attributes=data.get("attributes") or {},
+                refs=data.get("refs") or {},
+                id=data.get("id"),
+                producer=data.get("producer"),
+            )
+        except KeyError as exc:
+            raise ValidationError(f"a finding needs the field {exc.args[0]!r}") from None
+
+
+def _jsonable(value: Any) -> Any:
+    """Plain dicts and lists for JSON (read-only mappings and tuples included)."""
+    if isinstance(value, Mapping):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def finding_id(kind: str, start: int | None, end: int | None, key: Any = None) -> str:
+    """The id the pipeline stamps on a finding: readable and the same on every run.
+
+    A spanned finding is ``"<kind>:<start>-<end>"``; a document-level one is
+    ``"<kind>:<key>"`` where ``key`` is its value (or label). A second finding with the same
+    id in one document gets ``~2``, ``~3`` … appended in order. A component can use this to
+    point at another finding it returns in the same batch (a date anchored on a date).
+
+    >>> finding_id("date", 3, 12)
+    'date:3-12'
+    """
+    if start is None:
+        return f"{kind}:{key}"
+    return f"{kind}:{start}-{end}"
+
+
+@attrs.frozen
+class ErrorRecord:
+    """What went wrong for one document: which component, which exception, and why."""
+
+    component: str | None
+    error: str
+    message: str
+    skipped: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "component": self.component,
+            "error": self.error,
+            "message": self.message,
+            "skipped": self.skipped,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ErrorRecord:
+        return cls(
+            data.get("component"),
+            data.get("error", "Error"),
+            data.get("message", ""),
+            bool(data.get("skipped", False)),
+        )
+
+
+def _sort_key(f: Finding) -> tuple:
+    # Spanned findings by position, longer first at the same start; document-level last.
+    if f.start is None:
+        return (1, 0, 0, f.kind, f.id or "")
+    return (0, f.start, -f.end, f.kind, f.id or "")  # type: ignore[operator]
+
+
+class FindingView:
+    """The read-only view a component gets: the document and the findings so far.
+
+    ``findings`` is a tuple in position order; ``of_kind`` and ``get`` are indexed.
+    """
+
+    __slots__ = ("_document", "_findings", "_by_id", "_by_kind")
+
+    def __init__(self, document: Document, findings: Iterable[Finding] = ()) -> None:
+        self._document = document
+        self._findings = tuple(findings)
+        self._by_id: dict[str, Finding] | None = None
+        self._by_kind: dict[str, tuple[Finding, ...]] | None = None
+
+    def __repr__(self) -> str:
+        return f"newskit.FindingView({self._document!r}, {len(self._findings)} findings)"
+
+    @property
+    def document(self) -> Document:
+        return self._document
+
+    @property
+    def text(self) -> str:
+        """Shorthand for ``view.document.text``."""
+        return self._document.text
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return self._findings
+
+    def of_kind(self, kind: str) -> tuple[Finding, ...]:
+        """The findings of one kind, in position order."""
+        if self._by_kind is None:
+            by_kind: dict[str, list[Finding]] = {}
+            for f in self._findings:
+                by_kind.setdefault(f.kind, []).append(f)
+            self._by_kind = {k: tuple(v) for k, v in by_kind.items()}
+        return self._by_kind.get(kind, ())
+
+    def get(self, finding_id: str) -> Finding | None:
+        """The finding with this id, or ``None``."""
+        if self._by_id is None:
+            self._by_id = {f.id: f for f in self._findings if f.id is not None}
+        return self._by_id.get(finding_id)
+
+
+@attrs.frozen(repr=False)
+class Result:
+    """What a pipeline run says about one document."""
+
+    document: Document
+    findings: tuple[Finding, ...] = attrs.field(default=(), converter=tuple)
+    errors: tuple[ErrorRecord, ...] = attrs.field(default=(), converter=tuple)
+    provenance: tuple[Mapping[str, Any], ...] = attrs.field(
+        default=(), converter=lambda v: tuple(_freeze_mapping(p) for p in v), hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        ids = set()
+        for f in self.findings:
+            if f.id is not None:
+                ids.add(f.id)
+        for f in self.findings:
+            for role, ref in f.refs.items():
+                if ref not in ids:
+                    raise ValidationError(
+                        f"finding {f.id or f.kind!r} refers to {ref!r} as {role!r}, "
+                        "but no finding of this result has that id"
+                    )
+
+    def __repr__(self) -> str:
+        return (
+            f"newskit.Result(document={self.document.stable_id!r}, "
+            f"{len(self.findings)} findings, {len(self.errors)} errors)"
+        )
+
+    @property
+    def ok(self) -> bool:
+        """True when no component failed on this document."""
+        return not self.errors
+
+    def of_kind(self, kind: str) -> tuple[Finding, ...]:
+        """The findings of one kind, in position order."""
+        return tuple(f for f in self.findings if f.kind == kind)
+
+    def get(self, finding_id: str) -> Finding | None:
+        """The finding with this id, or ``None``."""
+        for f in self.findings:
+            if f.id == finding_id:
+                return f
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (the JSONL line, without the schema keys)."""
+        return {
+            "document": self.document.to_dict(),
+            "findings": [f.to_dict() for f in self.findings],
+            "errors": [e.to_dict() for e in self.errors],
+            "provenance": [dict(p) for p in self.provenance],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Result:
+        """Rebuild a result from ``to_dict`` output (validating offsets and refs)."""
+        if not isinstance(data, Mapping) or "document" not in data:
+            raise ValidationError("a result must be a JSON object with a 'document' field")
+        document = Document.from_dict(data["document"])
+        findings = tuple(Finding.from_dict(f) for f in data.get("findings") or ())
+        for f in findings:
+            check_span(document, f)
+        return cls(
+            document,
+            findings,
+            tuple(ErrorRecord.from_dict(e) for e in data.get("errors") or ()),
+            tuple(data.get("provenance") or ()),
+        )
+
+
+def check_span(document: Document, finding: Finding) -> None:
+    """Raise unless the finding's span lies inside the text and its ``text`` matches."""
+    if finding.start is None:
+        return
+    n = len(document.text)
+    if finding.end > n:  # type: ignore[operator]
+        raise ValidationError(
+            f"Finding({finding.kind!r}) span {finding.start}:{finding.end} lies outside the "
+            f"document text ({n} characters)"
+        )
+    actual = document.text[finding.start : finding.end]
+    if actual != finding.text:
+        raise ValidationError(
+            f"Finding({finding.kind!r}) at {finding.start}:{finding.end} says its text is "
+            f"{finding.text!r} but the document has {actual!r} there"
+        )
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(findings, key=_sort_key)

@@ -1,0 +1,423 @@
+"""The pipeline: run the planned components over documents and collect their findings."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import itertools
+import types
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Literal
+
+import attrs
+
+from newskit._config import build_config, check_tables
+from newskit._errors import ComponentError, ConfigError, PluginError, ValidationError
+from newskit._model import (
+    Document,
+    ErrorRecord,
+    Finding,
+    FindingView,
+    Result,
+    finding_id,
+    sort_findings,
+)
+from newskit._planner import plan
+from newskit._plugins import Registry
+from newskit._spec import ComponentSpec
+
+__all__ = ["Pipeline", "PipelineConfig", "analyze", "as_document"]
+
+OnError = Literal["raise", "record", "drop"]
+_ON_ERROR = ("raise", "record", "drop")
+
+
+def _plugin_ref(plugin: Any) -> Any:
+    # Modules do not pickle; their import name does, and re-imports to the same module.
+    if isinstance(plugin, types.ModuleType):
+        return ("module", plugin.__name__)
+    return ("object", plugin)
+
+
+def _plugin_from_ref(ref: Any) -> Any:
+    kind, value = ref
+    return importlib.import_module(value) if kind == "module" else value
+
+
+@attrs.frozen
+class PipelineConfig:
+    """Everything needed to build the same pipeline again, in another process or machine.
+
+    It is picklable and JSON-friendly (except for explicitly registered plugin objects,
+    which must themselves pickle): ``Pipeline.from_config(pipeline.config)``.
+    """
+
+    components: tuple[str, ...] | None = attrs.field(
+        default=None, converter=lambda v: None if v is None else tuple(v)
+    )
+    config: Mapping[str, Any] = attrs.field(factory=dict, converter=dict, hash=False)
+    on_error: str = "raise"
+    order: tuple[str, ...] | None = attrs.field(
+        default=None, converter=lambda v: None if v is None else tuple(v)
+    )
+    entrypoints: bool = True
+    plugins: tuple[Any, ...] = attrs.field(default=(), converter=tuple, hash=False)
+
+
+def as_document(obj: Any) -> Document:
+    """A ``Document`` from a document, a string or a JSON-style dict."""
+    if isinstance(obj, Document):
+        return obj
+    if isinstance(obj, str):
+        return Document(obj)
+    if isinstance(obj, Mapping):
+        return Document.from_dict(obj)
+    raise ValidationError(
+        f"cannot analyse a {type(obj).__name__}; pass a newskit.Document, a str or a dict "
+        "with a 'text' field"
+    )
+
+
+class Pipeline:
+    """Runs the installed (or given) components over documents, in planned order.
+
+    >>> pipeline = Pipeline(components=["dates"])            # doctest: +SKIP
+    >>> pipeline("Talks resume on Monday.", published_at="2024-10-02")  # doctest: +SKIP
+
+    ``components`` selects components by name (all installed when ``None``); ``plugins``
+    registers plugin objects explicitly; ``entrypoints=False`` ignores installed plugins;
+    ``config`` maps component name → settings table; ``on_error`` is ``"raise"`` (a
+    ``ComponentError``), ``"record"`` (the error goes into ``Result.errors``, dependants are
+    skipped, the document is still returned) or ``"drop"`` (as ``record``, but ``pipe``
+    leaves the failed document out).
+    """
+
+    def __init__(
+        self,
+        components: Sequence[str] | None = None,
+        *,
+        plugins: Sequence[Any] = (),
+        entrypoints: bool = True,
+        config: Mapping[str, Any] | None = None,
+        on_error: OnError = "raise",
+        order: Sequence[str] | None = None,
+    ) -> None:
+        config = dict(config or {})
+        settings = config.get("pipeline", {}) if isinstance(config.get("pipeline"), Mapping) else {}
+        if components is None and "components" in settings:
+            components = settings["components"]
+        if order is None and "order" in settings:
+            order = settings["order"]
+        if isinstance(components, str):
+            raise ConfigError(
+                f"components must be a list of names, not the string {components!r}; "
+                f"write components=[{components!r}]"
+            )
+        if on_error not in _ON_ERROR:
+            raise ConfigError(f"on_error must be one of {', '.join(_ON_ERROR)}, not {on_error!r}")
+        self.config = PipelineConfig(
+            components=components,
+            config=config,
+            on_error=on_error,
+            order=order,
+            entrypoints=entrypoints,
+            plugins=tuple(_plugin_ref(p) for p in plugins),
+        )
+        self.registry = Registry(plugins, entrypoints=entrypoints)
+        available = {name: spec for name, (spec, _) in self.registry.components().items()}
+        check_tables(config, available)
+        self.plan: list[ComponentSpec] = plan(available, components, order)
+        owners = self.registry.components()
+        self._owner = {spec.name: owners[spec.name][1] for spec in self.plan}
+        for spec in self.plan:
+            self.registry.runner.built[spec.name] = self._build(spec, config.get(spec.name))
+        self._hook = self.registry.pm.hook
+        # Calling through pluggy costs a few microseconds a call; skip it when no plugin
+        # wraps the runner (the common case) and call the built component directly.
+        self._direct = len(self._hook.newskit_run_component.get_hookimpls()) == 1
+        self._notify = bool(self._hook.newskit_document_processed.get_hookimpls())
+        self.provenance = tuple(
+            {
+                "component": spec.name,
+                "plugin": self._owner[spec.name],
+                "version": spec.version or self._plugin_version(self._owner[spec.name]),
+            }
+            for spec in self.plan
+        )
+
+    @classmethod
+    def from_config(cls, config: PipelineConfig) -> Pipeline:
+        """Build a pipeline from a ``PipelineConfig`` (in a worker process, say)."""
+        return cls(
+            config.components,
+            plugins=[_plugin_from_ref(p) for p in config.plugins],
+            entrypoints=config.entrypoints,
+            config=config.config,
+            on_error=config.on_error,  # type: ignore[arg-type]
+            order=config.order,
+        )
+
+    def __repr__(self) -> str:
+        names = ", ".join(spec.name for spec in self.plan)
+        return f"newskit.Pipeline([{names}], on_error={self.config.on_error!r})"
+
+    def _plugin_version(self, plugin_name: str) -> str | None:
+        info = self.registry.infos.get(plugin_name)
+        if info and info.version:
+            return info.version
+        plugin = self.registry.pm.get_plugin(plugin_name)
+        return getattr(plugin, "__version__", None)
+
+    def _build(self, spec: ComponentSpec, table: Any) -> Any:
+        settings = build_config(spec, table)
+        try:
+            if spec.hookspecs is not None:
+                built = spec.factory(settings, hook=self.registry.pm.hook)
+            else:
+                built = spec.factory(settings)
+        except (ConfigError, PluginError):
+            raise
+        except Exception as exc:
+            raise PluginError(
+                f"component {spec.name!r} (plugin {self._owner[spec.name]!r}) failed to build: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+        if not callable(built):
+            raise PluginError(
+                f"the factory of component {spec.name!r} returned {type(built).__name__}, "
+                "which is not callable; it must return a callable component(view)"
+            )
+        return built
+
+    @property
+    def components(self) -> tuple[str, ...]:
+        """The names of the components that run, in order."""
+        return tuple(spec.name for spec in self.plan)
+
+    # -- one document --------------------------------------------------------------------
+
+    def __call__(self, doc: Document | str | Mapping[str, Any], **fields: Any) -> Result:
+        return self.run(doc, **fields)
+
+    def run(self, doc: Document | str | Mapping[str, Any], **fields: Any) -> Result:
+        """Analyse one document (a ``Document``, a string, or a dict with ``text``).
+
+        Keyword arguments become document fields when ``doc`` is a string:
+        ``pipeline.run("…", published_at="2024-10-02")``.
+        """
+        if fields:
+            if not isinstance(doc, str):
+                raise ValidationError(
+                    "document fields as keywords go with a text string; set them on the "
+                    "Document itself instead"
+                )
+            document = Document(doc, **fields)
+        else:
+            document = as_document(doc)
+        return self._run(document)
+
+    def _run(self, document: Document) -> Result:
+        findings: list[Finding] = []
+        ids: set[str] = set()
+        errors: list[ErrorRecord] = []
+        failed_kinds: set[str] = set()
+        on_error = self.config.on_error
+        doc_id: str | None = None
+        for spec in self.plan:
+            blocked = [k for k in spec.requires if k in failed_kinds]
+            if blocked:
+                failed_kinds.update(spec.provides)
+                errors.append(
+                    ErrorRecord(
+                        spec.name,
+                        "Skipped",
+                        f"skipped: it requires {', '.join(repr(k) for k in blocked)} findings "
+                        "and the component providing them failed",
+                        skipped=True,
+                    )
+                )
+                continue
+            view = FindingView(document, findings)
+            try:
+                if self._direct:
+                    produced = self.registry.runner.built[spec.name](view)
+                else:
+                    produced = self._hook.newskit_run_component(component=spec, view=view)
+                new = self._accept(spec, document, produced, ids)
+            except Exception as exc:
+                if on_error == "raise":
+                    doc_id = doc_id or document.stable_id
+                    raise ComponentError(spec.name, doc_id, exc) from exc
+                failed_kinds.update(spec.provides)
+                errors.append(ErrorRecord(spec.name, type(exc).__name__, str(exc)))
+                continue
+            if new:
+                findings.extend(new)
+                if len(self.plan) > 1:
+                    findings = sort_findings(findings)
+        if len(self.plan) <= 1:
+            findings = sort_findings(findings)
+        result = Result.__new__(Result)
+        # The findings were checked one by one as they came in (_accept); building the
+        # Result through attrs would check every ref again, so set the fields directly.
+        object.__setattr__(result, "document", document)
+        object.__setattr__(result, "findings", tuple(findings))
+        object.__setattr__(result, "errors", tuple(errors))
+        object.__setattr__(result, "provenance", self.provenance)
+        if self._notify:
+            self._hook.newskit_document_processed(result=result)
+        return result
+
+    def _accept(
+        self,
+        spec: ComponentSpec,
+        document: Document,
+        produced: Iterable[Finding] | None,
+        ids: set[str],
+    ) -> list[Finding]:
+        """Check a component's findings against the contract and stamp ids and producer."""
+        if produced is None:
+            return []
+        batch = list(produced)
+        if not batch:
+            return []
+        text = document.text
+        n = len(text)
+        name = spec.name
+        provides = spec.provides
+        stamped: list[Finding] = []
+        local: dict[int, str] = {}
+        new_ids: dict[str, Finding] = {}
+        for f in batch:
+            if type(f) is not Finding:
+                raise PluginError(
+                    f"component {name!r} returned {type(f).__name__} ({f!r:.80}); "
+                    "components must return newskit.Finding objects"
+                )
+            if f.kind not in provides:
+                raise PluginError(
+                    f"component {name!r} returned a {f.kind!r} finding but declares that it "
+                    f"provides only {', '.join(repr(k) for k in provides)}; add {f.kind!r} "
+                    "to its ComponentSpec.provides"
+                )
+            start = f.start
+            if start is not None:
+                end = f.end
+                if end > n or text[start:end] != f.text:  # type: ignore[operator]
+                    where = "lies outside the text" if end > n else "does not match the text"  # type: ignore[operator]
+                    raise PluginError(
+                        f"component {name!r} returned a {f.kind!r} finding at {start}:{end} "
+                        f"whose text {f.text!r:.60} {where} ({text[start:end]!r:.60})"
+                    )
+                fid = f"{f.kind}:{start}-{end}"
+            else:
+                fid = finding_id(f.kind, None, None, f.value if f.value is not None else f.label)
+            if fid in ids or fid in new_ids:
+                for i in itertools.count(2):
+                    candidate = f"{fid}~{i}"
+                    if candidate not in ids and candidate not in new_ids:
+                        fid = candidate
+                        break
+            local[id(f)] = fid
+            new_ids[fid] = f
+            stamped.append(f)
+        out = []
+        for f in stamped:
+            fid = local[id(f)]
+            refs = f.refs
+            if refs:
+                fixed = {}
+                for role, ref in refs.items():
+                    if type(ref) is Finding:
+                        target = local.get(id(ref))
+                        if target is None:
+                            raise PluginError(
+                                f"component {name!r}: ref {role!r} of a {f.kind!r} finding "
+                                "points at a Finding that is not part of this batch; refer to "
+                                "earlier findings by their id"
+                            )
+                        fixed[role] = target
+                    elif isinstance(ref, str) and (ref in ids or ref in new_ids):
+                        fixed[role] = ref
+                    else:
+                        raise PluginError(
+                            f"component {name!r}: ref {role!r} of the {f.kind!r} finding "
+                            f"{fid!r} points at {ref!r}, which is no finding of this document"
+                        )
+                refs = fixed
+            out.append(
+                Finding(
+                    f.kind,
+                    f.start,
+                    f.end,
+                    f.text,
+                    label=f.label,
+                    value=f.value,
+                    confidence=f.confidence,
+                    attributes=f.attributes,
+                    refs=refs,
+                    id=fid,
+                    producer=name,
+                )
+            )
+        ids.update(new_ids)
+        return out
+
+    # -- many documents ------------------------------------------------------------------
+
+    def pipe(
+        self,
+        docs: Iterable[Document | str | Mapping[str, Any]],
+        *,
+        n_process: int = 1,
+        batch_size: int = 64,
+    ) -> Iterator[Result]:
+        """Analyse many documents; results come in input order.
+
+        With ``n_process > 1`` a pool of worker processes, each building the pipeline once
+        from ``self.config``, analyses batches of ``batch_size`` documents. With
+        ``on_error="drop"`` documents that failed are left out.
+        """
+        if n_process < 1:
+            raise ConfigError(f"n_process must be at least 1, not {n_process}")
+        if batch_size < 1:
+            raise ConfigError(f"batch_size must be at least 1, not {batch_size}")
+        drop = self.config.on_error == "drop"
+        if n_process == 1:
+            for doc in docs:
+                result = self._run(as_document(doc))
+                if drop and result.errors:
+                    continue
+                yield result
+            return
+        from newskit import _parallel
+
+        for result in _parallel.pool_pipe(self.config, docs, n_process, batch_size):
+            if drop and result.errors:
+                continue
+            yield result
+
+
+def analyze(text: str, **document_fields: Any) -> Result:
+    """Analyse one text with every installed plugin: the one-line entry point.
+
+    >>> result = newskit.analyze("Putin spoke on Monday.", published_at="2024-10-02")  # doctest: +SKIP
+    """
+    return _default_pipeline().run(Document(text, **document_fields))
+
+
+_DEFAULT: list[Pipeline] = []
+
+
+def _default_pipeline() -> Pipeline:
+    # Built on first use (not at import) and kept, so repeated calls are cheap.
+    if not _DEFAULT:
+        _DEFAULT.append(Pipeline())
+    return _DEFAULT[0]
+
+
+def accepts_keyword(func: Any, name: str) -> bool:
+    try:
+        return name in inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return False

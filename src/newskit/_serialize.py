@@ -1,0 +1,66 @@
+"""JSON Lines in and out: one result per line, with a schema version and the offset unit."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from newskit._errors import ValidationError
+from newskit._model import Result
+
+__all__ = ["SCHEMA", "OFFSETS", "result_to_json", "result_from_json", "write_jsonl", "read_jsonl"]
+
+#: The schema of a result line; bump on an incompatible change.
+SCHEMA = "newskit.result/1"
+#: Offsets count Python code points (not UTF-8 bytes, not UTF-16 units).
+OFFSETS = "codepoint"
+
+
+def result_to_dict(result: Result) -> dict[str, Any]:
+    return {"schema": SCHEMA, "offsets": OFFSETS, **result.to_dict()}
+
+
+def result_to_json(result: Result) -> str:
+    """One line of JSON (no newline inside: JSON escapes them)."""
+    return json.dumps(result_to_dict(result), ensure_ascii=False, separators=(",", ":"))
+
+
+def result_from_json(line: str | dict[str, Any]) -> Result:
+    data = json.loads(line) if isinstance(line, str) else line
+    if not isinstance(data, dict):
+        raise ValidationError("a result line must be a JSON object")
+    schema = data.get("schema", SCHEMA)
+    if schema != SCHEMA:
+        raise ValidationError(
+            f"result schema {schema!r} is not supported (this newskit reads {SCHEMA!r}); "
+            "re-run the analysis with this version"
+        )
+    if data.get("offsets", OFFSETS) != OFFSETS:
+        raise ValidationError(f"offsets must be {OFFSETS!r}, got {data.get('offsets')!r}")
+    return Result.from_dict(data)
+
+
+def write_jsonl(results: Iterable[Result], path: str | Path | IO[str]) -> int:
+    """Write results, one per line; returns how many were written."""
+    if isinstance(path, (str, Path)):
+        with open(path, "w", encoding="utf-8") as fh:
+            return write_jsonl(results, fh)
+    count = 0
+    for result in results:
+        path.write(result_to_json(result) + "\n")
+        count += 1
+    return count
+
+
+def read_jsonl(path: str | Path) -> Iterator[Result]:
+    """Read results written by ``write_jsonl`` (or ``newskit analyze --format jsonl``)."""
+    with open(path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                yield result_from_json(line)
+            except (ValueError, ValidationError) as exc:
+                raise ValidationError(f"{path}:{lineno}: {exc}") from None
