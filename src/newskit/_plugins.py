@@ -140,7 +140,7 @@ class Registry:
         if self._components is not None:
             return self._components
         found: dict[str, tuple[ComponentSpec, str]] = {}
-        for impl in reversed(self.pm.hook.newskit_components.get_hookimpls()):
+        for impl in self.pm.hook.newskit_components.get_hookimpls():
             owner = impl.plugin_name
             try:
                 specs = list(impl.function() or ())
