@@ -86,7 +86,8 @@ class Pipeline:
 
     ``components`` selects components by name (all installed when ``None``); ``plugins``
     registers plugin objects explicitly; ``entrypoints=False`` ignores installed plugins;
-    ``config`` maps component name → settings table; ``on_error`` is ``"raise"`` (a
+    ``config`` maps component name → settings table (plus ``pipeline`` with
+    ``components``, ``order``, ``on_error``); ``on_error`` is ``"raise"`` (a
     ``ComponentError``), ``"record"`` (the error goes into ``Result.errors``, dependants are
     skipped, the document is still returned) or ``"drop"`` (as ``record``, but ``pipe``
     leaves the failed document out).
@@ -99,7 +100,7 @@ class Pipeline:
         plugins: Sequence[Any] = (),
         entrypoints: bool = True,
         config: Mapping[str, Any] | None = None,
-        on_error: OnError = "raise",
+        on_error: OnError | None = None,
         order: Sequence[str] | None = None,
     ) -> None:
         config = dict(config or {})
@@ -108,6 +109,8 @@ class Pipeline:
             components = settings["components"]
         if order is None and "order" in settings:
             order = settings["order"]
+        if on_error is None:
+            on_error = settings.get("on_error", "raise")
         if isinstance(components, str):
             raise ConfigError(
                 f"components must be a list of names, not the string {components!r}; "

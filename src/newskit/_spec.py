@@ -14,11 +14,7 @@ __all__ = ["ComponentSpec", "Component"]
 
 
 class Component(Protocol):
-    """What a factory returns: called once per document with the findings so far.
-
-    It may also offer ``pipe(views) -> Iterable[Iterable[Finding]]`` to handle a batch
-    at once; the pipeline uses it when present.
-    """
+    """What a factory returns: called once per document with the findings so far."""
 
     def __call__(self, view: FindingView) -> Iterable[Finding]: ...
 
