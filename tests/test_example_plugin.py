@@ -12,7 +12,7 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "newskit-s
 
 @pytest.fixture(scope="module")
 def installed_example():
-    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--no-index"]
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps"]
     subprocess.run([*pip, "-e", str(EXAMPLE)], check=True, capture_output=True, text=True)
     yield
     subprocess.run([sys.executable, "-m", "pip", "uninstall", "--quiet", "-y", "newskit-salience"], capture_output=True)
