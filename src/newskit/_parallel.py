@@ -1,4 +1,10 @@
-"""Running a pipeline in worker processes: each builds it once from a picklable config."""
+"""Running a pipeline in worker processes: each builds it once from a picklable config.
+
+Ctrl-C in a terminal sends SIGINT to the whole process group, workers included. Workers
+ignore it so that only the parent reacts: it cancels the batches not yet started, stops
+the workers and lets ``KeyboardInterrupt`` reach its caller, which closes its output after
+the last whole result (``newskit analyze`` then exits 130 and ``--resume`` continues).
+"""
 
 from __future__ import annotations
 
@@ -6,25 +12,42 @@ import collections
 import concurrent.futures as cf
 import itertools
 import multiprocessing
-from collections.abc import Iterable, Iterator, Mapping
+import signal
+import sys
+from collections.abc import Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from newskit._model import Document, Result
+from newskit._model import Result
 
 _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(config: Any) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from newskit._pipeline import Pipeline
 
-    _WORKER["pipeline"] = Pipeline.from_config(config)
+    try:
+        _WORKER["pipeline"] = Pipeline.from_config(config)
+    except Exception as exc:  # reported with the first batch, where the parent sees it
+        _WORKER["error"] = exc
 
 
 def _run_batch(batch: list[Any]) -> list[Result]:
     from newskit._pipeline import as_document
 
-    pipeline = _WORKER["pipeline"]
-    return [pipeline._run(as_document(doc)) for doc in batch]
+    pipeline = _WORKER.get("pipeline")
+    if pipeline is None:
+        from newskit._errors import PluginError
+
+        exc = _WORKER.get("error")
+        raise PluginError(
+            f"a worker process could not build the pipeline ({type(exc).__name__}: {exc}); "
+            "every explicitly registered plugin must be importable by the workers "
+            "(defined in a module, not in __main__ or a notebook cell)"
+        )
+    run = pipeline._run
+    return [run(as_document(doc)) for doc in batch]
 
 
 def _batches(docs: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -33,28 +56,58 @@ def _batches(docs: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
+def _collect(future: cf.Future) -> list[Result]:
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        from newskit._errors import PluginError
+
+        raise PluginError(
+            "a worker process stopped abruptly (killed, out of memory, or it could not "
+            "unpickle the pipeline config: explicitly registered plugins must be importable "
+            "from a module); run with n_process=1 to see the underlying error"
+        ) from exc
+
+
 def pool_pipe(config: Any, docs: Iterable[Any], n_process: int, batch_size: int) -> Iterator[Result]:
     """Results in input order, with at most ``2 * n_process`` batches in flight."""
     context = multiprocessing.get_context("spawn" if _forking_unsafe() else "fork")
-    with cf.ProcessPoolExecutor(
+    pool = cf.ProcessPoolExecutor(
         max_workers=n_process, mp_context=context, initializer=_init_worker, initargs=(config,)
-    ) as pool:
-        pending: collections.deque[cf.Future] = collections.deque()
-        try:
-            for batch in _batches(docs, batch_size):
-                pending.append(pool.submit(_run_batch, batch))
-                while len(pending) >= 2 * n_process:
-                    yield from pending.popleft().result()
-            while pending:
-                yield from pending.popleft().result()
-        finally:
-            for fut in pending:
-                fut.cancel()
+    )
+    pending: collections.deque[cf.Future] = collections.deque()
+    finished = False
+    try:
+        for batch in _batches(docs, batch_size):
+            pending.append(pool.submit(_run_batch, batch))
+            while len(pending) >= 2 * n_process:
+                yield from _collect(pending.popleft())
+        while pending:
+            yield from _collect(pending.popleft())
+        finished = True
+    finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:
+            # Ctrl-C, an error, or a consumer that stopped reading: nothing more of this
+            # run is wanted, so do not wait for the batches still being analysed.
+            _stop(pool, pending)
+
+
+def _stop(pool: cf.ProcessPoolExecutor, pending: Iterable[cf.Future]) -> None:
+    for future in pending:
+        future.cancel()
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=10)
 
 
 def _forking_unsafe() -> bool:
     # fork is fast and keeps explicitly registered plugins; it is unsafe only with threads
-    # that hold locks, which a plain newskit process does not start.
-    import sys
-
+    # that hold locks, which a plain newskit process does not start. macOS and Windows
+    # default to spawn (fork is broken or absent there).
     return sys.platform == "darwin" or sys.platform.startswith("win")
