@@ -25,9 +25,9 @@ def test_document_rejects_bad_published_at_naming_the_field(bad):
 
 
 def test_document_text_must_be_str():
-    with pytest.raises(ValidationError, match="Document.text must be a str.*decode"):
+    with pytest.raises(ValidationError, match="Document.text is None; pass the article body as a str"):
         Document(None)  # type: ignore[arg-type]
-    with pytest.raises(ValidationError, match="Document.text"):
+    with pytest.raises(ValidationError, match="Document.text must be a str.*decode"):
         Document(b"bytes")  # type: ignore[arg-type]
 
 
@@ -56,6 +56,7 @@ def test_values_are_frozen_hashable_and_picklable():
         (("entity", 5, 3, "xx"), {}, "start 5 is after end 3"),
         (("entity", 0, 3, "toolong"), {}, "has 7 characters but the span 0:3 has 3"),
         (("entity", -1, 3, "abcd"), {}, "non-negative int"),
+        (("entity", 0.0, 2, "ab"), {}, "non-negative int"),
         (("entity", 0, 2, "ab"), {"confidence": 1.5}, r"confidence must lie in \[0, 1\]"),
         (("entity", 0, 2, "ab"), {"confidence": float("nan")}, "confidence must be a number"),
         (("Entity", 0, 2, "ab"), {}, "lower-case identifier"),

@@ -328,6 +328,7 @@ class Pipeline:
         for f in stamped:
             fid = local[id(f)]
             refs = f.refs
+            fixed = None
             if refs:
                 fixed = {}
                 for role, ref in refs.items():
@@ -347,22 +348,7 @@ class Pipeline:
                             f"component {name!r}: ref {role!r} of the {f.kind!r} finding "
                             f"{fid!r} points at {ref!r}, which is no finding of this document"
                         )
-                refs = fixed
-            out.append(
-                Finding(
-                    f.kind,
-                    f.start,
-                    f.end,
-                    f.text,
-                    label=f.label,
-                    value=f.value,
-                    confidence=f.confidence,
-                    attributes=f.attributes,
-                    refs=refs,
-                    id=fid,
-                    producer=name,
-                )
-            )
+            out.append(f._stamped(fid, name, fixed))
         ids.update(new_ids)
         return out
 
