@@ -174,3 +174,11 @@ def test_jsonl_round_trip_is_lossless(result):
 def test_public_objects_report_newskit_in_their_repr():
     assert repr(newskit.Document).startswith("<class 'newskit.Document'")
     assert repr(Finding("x", 0, 1, "a")).startswith("newskit.Finding(")
+
+
+def test_lone_surrogates_survive_a_jsonl_file(tmp_path):
+    result = Result(Document("bad \ud800 text", id="s"), [Finding("x", 4, 5, "\ud800", id="x:4-5")])
+    path = tmp_path / "r.jsonl"
+    newskit.write_jsonl([result], path)
+    (again,) = newskit.read_jsonl(path)
+    assert again.document.text == result.document.text and again.findings == result.findings

@@ -23,8 +23,19 @@ def result_to_dict(result: Result) -> dict[str, Any]:
 
 
 def result_to_json(result: Result) -> str:
-    """One line of JSON (no newline inside: JSON escapes them)."""
-    return json.dumps(result_to_dict(result), ensure_ascii=False, separators=(",", ":"))
+    """One line of JSON (no newline inside: JSON escapes them).
+
+    Text stays readable (not ``\\u`` escaped) unless it holds lone surrogates, which
+    UTF-8 cannot encode; then the line is written in ASCII with escapes, which every JSON
+    reader turns back into the same string.
+    """
+    data = result_to_dict(result)
+    line = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
+    return line
 
 
 def result_from_json(line: str | dict[str, Any]) -> Result:
