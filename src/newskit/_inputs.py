@@ -46,24 +46,48 @@ def _decode(raw: bytes, where: str) -> tuple[str, str | None]:
         )
 
 
+#: JSON names of the Python types ``json.loads`` produces, for messages about a corpus line.
+_JSON_TYPES = {
+    dict: "an object", list: "an array", str: "a string", int: "a number",
+    float: "a number", bool: "a boolean", type(None): "null",
+}
+
+
+def _json_type(value: Any) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
 def _document_from_line(line: str, where: str, published: Any) -> Document:
+    # A line without its newline: JSON's own message for a torn line is then
+    # "Unterminated string", not "Invalid control character".
+    line = line.rstrip("\r\n")
     try:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
         raise ValidationError(
-            f"{where}: not valid JSON ({exc.msg} at column {exc.colno}); each line of a .jsonl "
-            "corpus must be one JSON object with a 'text' field"
+            f"{where}: not valid JSON ({exc.msg}: column {exc.colno}); each line of a .jsonl "
+            'corpus must be one complete JSON object such as {"id": "a1", "text": "..."}: '
+            "repair or remove this line"
+        ) from None
+    except RecursionError:  # e.g. [[[[...]]]] nested deeper than Python's stack allows
+        raise ValidationError(
+            f"{where}: JSON nested too deeply to read; a corpus line must be one flat JSON "
+            "object with a 'text' field"
         ) from None
     if not isinstance(data, dict):
         raise ValidationError(
             f"{where}: a corpus line must be a JSON object with a 'text' field, "
-            f"not a JSON {type(data).__name__}"
+            f"not {_json_type(data)}; wrap the article as {{\"text\": \"...\"}}"
         )
     if "text" not in data:
-        raise ValidationError(f"{where}: the object has no 'text' field (fields: {sorted(data)})")
+        raise ValidationError(
+            f"{where}: the object has no 'text' field (its fields: "
+            f"{', '.join(sorted(data)) or 'none'}); add the article body as \"text\": \"...\""
+        )
     if not isinstance(data["text"], str):
         raise ValidationError(
-            f"{where}: 'text' must be a string, not {type(data['text']).__name__}"
+            f"{where}: 'text' must be a JSON string, not {_json_type(data['text'])} "
+            f"({data['text']!r:.60}); write the article body as a quoted string"
         )
     if published is not None and not data.get("published_at"):
         data = {**data, "published_at": published}
@@ -71,14 +95,26 @@ def _document_from_line(line: str, where: str, published: Any) -> Document:
         return Document.from_dict(data)
     except ValidationError as exc:
         raise ValidationError(f"{where}: {exc}") from None
+    except (TypeError, ValueError, RecursionError) as exc:
+        # Whatever else a strange record trips over, it is this line's error, not the run's.
+        raise ValidationError(f"{where}: cannot make a document of this line: {exc}") from None
 
 
 def _jsonl_items(path: str, handle: Any, published: Any) -> Iterator[InputItem]:
     for lineno, raw in enumerate(handle, 1):
         where = f"{path}:{lineno}"
+        if raw.startswith(b"\xef\xbb\xbf"):
+            # A UTF-8 byte-order mark, as some Windows tools write (also where files were
+            # concatenated): it is no part of the JSON.
+            raw = raw[3:]
         text, warning = _decode(raw, where) if isinstance(raw, bytes) else (raw, None)
         if not text.strip():
-            yield InputItem(path, lineno, error=f"{where}: empty line (expected a JSON object)")
+            yield InputItem(
+                path,
+                lineno,
+                error=f"{where}: empty line; remove it (every line of a .jsonl corpus must be "
+                "one JSON object with a 'text' field)",
+            )
             continue
         try:
             doc = _document_from_line(text, where, published)
