@@ -88,7 +88,7 @@ def analyze_jsonl(
             client = distributed.default_client()
         except ValueError:  # no client in this process: a local cluster for this call
             owned = client = distributed.Client(
-                distributed.LocalCluster(threads_per_worker=1, processes=True, dashboard_address=None)
+                distributed.LocalCluster(threads_per_worker=1, processes=True, dashboard_address=":0")
             )
     try:
         return _run(client, inputs, os.fspath(output), cfg, blocksize, published_at)
