@@ -1,0 +1,384 @@
+"""Build the bundled knowledge base ``newskit_entities/data/kb.json.gz``.
+
+    python plugins/newskit_entities/_build/build_kb.py /path/to/shared/data/kb [-o OUT]
+
+Inputs (facts only — names, QIDs, offices, dates, gender):
+
+- ``<shared>/countries.jsonl`` (rigour territories, MIT; capitals from Natural Earth, public domain)
+- ``<shared>/cities.jsonl`` (Natural Earth populated places, public domain)
+- ``<shared>/people.jsonl`` (Wikidata, CC0: heads of state and government, ministers)
+- ``<shared>/parties.jsonl`` (Party Facts, MIT)
+- ``curated/*.tsv`` beside this script: the project's own hand-written tables (organisations,
+  companies, media, seats of power, regions, demonyms, country overrides, person corrections).
+
+The share-alike lists (``intl_orgs.jsonl``, ``demonyms.tsv``) are never read here; they serve
+only ``check_curated.py`` to check hand-written QIDs.
+
+Output: one gzip-compressed JSON document ``{"version", "entities": [...]}``; each entity is a
+dict with short keys (see ``newskit_entities/_kb.py``). The build is deterministic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CURATED = HERE / "curated"
+DEFAULT_OUT = HERE.parent / "data" / "kb.json.gz"
+
+#: Minimum metropolitan population of a non-capital city to enter the KB.
+CITY_MIN_POP = 1_000_000
+#: Aliases never used for a territory or city (common words, noise in the source tables).
+ALIAS_STOP = {
+    "Island", "CAR", "Online", "Internet", "Global", "Mann", "Magyar", "Nederlands", "Tunis",
+    "Trinidad", "Tobago", "Turkmen", "Jèrriais", "Cayman", "Best Korea", "Ukrainian", "Estonian",
+    "Gabonais", "Gabonese", "Qatari", "Israelite", "Dagestani", "Andorran", "Iraki", "Cypriot Republic",
+    "Federal", "Central", "Capital", "North", "South", "East", "West", "Victoria", "Mobile",
+    "Reading", "Nice", "Split", "Of", "The", "Police", "Orange", "Independence", "Concord", "Union",
+}
+LATIN = re.compile(r"^[A-Za-zÀ-ɏ][A-Za-zÀ-ɏ0-9 .'’&()-]*$")
+
+
+def fold(text: str) -> str:
+    """ASCII-folded form: "Erdoğan" → "Erdogan"."""
+    out = unicodedata.normalize("NFKD", text)
+    out = "".join(c for c in out if not unicodedata.combining(c))
+    return out.replace("ı", "i").replace("ł", "l").replace("ø", "o").replace("đ", "d")
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def read_tsv(name: str) -> list[list[str]]:
+    rows = []
+    with (CURATED / name).open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            rows.append(line.rstrip("\n").split("\t"))
+    return rows
+
+
+def split(cell: str, sep: str = "|") -> list[str]:
+    return [p.strip() for p in cell.split(sep) if p.strip()] if cell else []
+
+
+def good_alias(a: str) -> bool:
+    if not a or a in ALIAS_STOP or not LATIN.match(a) or not a[0].isupper():
+        return False
+    if "(" in a or ")" in a:
+        return False
+    if a.isupper() and len(a) > 5:  # SHOUTED source rows
+        return False
+    return len(a) >= 2
+
+
+class Builder:
+    def __init__(self, shared: Path) -> None:
+        self.shared = shared
+        self.entities: dict[str, dict] = {}
+        self.remap: dict[str, str] = {}  # territory QID → QID linked in news (Q29999 → Q55)
+
+    def add(self, eid: str, **fields) -> dict:
+        ent = self.entities.get(eid)
+        if ent is None:
+            ent = {"id": eid}
+            self.entities[eid] = ent
+        for key, value in fields.items():
+            if value in (None, "", [], {}):
+                continue
+            if key in ("a", "ac", "dm", "tg", "sh"):
+                cur = ent.setdefault(key, [])
+                for v in value:
+                    if v not in cur:
+                        cur.append(v)
+            else:
+                ent[key] = value
+        return ent
+
+    # -- territories -------------------------------------------------------------------------
+
+    def territories(self) -> None:
+        overrides = {row[0]: row for row in read_tsv("country_overrides.tsv")}
+        rows = read_jsonl(self.shared / "countries.jsonl")
+        self.capital_of: dict[str, str] = {}
+        self.iso2: dict[str, str] = {}
+        city_labels = {r["label"] for r in read_jsonl(self.shared / "cities.jsonl")}
+        for r in rows:
+            if r["type"] in ("supranational",) or r["code"] in ("zz", "ip"):
+                continue
+            qid = r["qid"]
+            iso2 = r.get("iso2")
+            ov = overrides.get(iso2) if r["type"] == "country" else None
+            if ov:
+                if ov[1] != qid:
+                    self.remap[qid] = ov[1]
+                qid = ov[1]
+            names = [r["label"]]
+            if r.get("full_name") and "(" not in r["full_name"]:
+                names.append(r["full_name"])
+            names += [a for a in r.get("aliases_strong", []) if a.upper() != a or len(a) <= 5]
+            acronyms = []
+            if ov:
+                names += split(ov[2])
+                acronyms = split(ov[3]) if len(ov) > 3 else []
+            aliases = []
+            for n in names:
+                n = n.strip()
+                if n.startswith("the "):
+                    n = n[4:]
+                if not good_alias(n):
+                    continue
+                if r["type"] != "country" and n in city_labels:
+                    continue  # "Moscow" the city, not the federal subject
+                if n.isupper() and len(n) <= 5:
+                    acronyms.append(n)
+                else:
+                    aliases.append(n)
+            kind = {
+                "country": "country",
+                "historical_state": "historical_state",
+                "territory": "territory",
+                "historical_subdivision": "historical_state",
+            }.get(r["type"], "region")
+            if kind == "region" and (r.get("parent_code") in (None, "")):
+                kind = "territory"
+            if r["type"] == "subdivision_or_dependency" and r.get("parent_code") == "us":
+                kind = "us_state"
+            ent = self.add(
+                qid,
+                n=r["label"] if not ov or r["label"] != "Türkiye" else "Turkey",
+                l="GPE",
+                t=kind,
+                a=aliases,
+                ac=[a for a in acronyms if a not in ALIAS_STOP],
+                c=self.remap.get(r.get("parent_qid"), r.get("parent_qid")),
+                oq=[q for q in [r["qid"], *r.get("other_qids", [])] if q != qid],
+                iso=iso2,
+                p=1.0 if kind == "country" else (0.45 if kind in ("us_state", "region") else 0.6),
+            )
+            if r.get("capital_qid") and kind == "country":
+                ent["cap"] = r["capital_qid"]
+                self.capital_of[r["capital_qid"]] = qid
+            if iso2 and kind in ("country", "territory") and iso2 not in self.iso2:
+                self.iso2[iso2] = qid
+        for row in read_tsv("demonyms.tsv"):
+            iso2, forms = row[0], split(row[1], ",")
+            qid = self.iso2.get(iso2)
+            if qid is None:
+                raise SystemExit(f"demonyms.tsv: unknown country code {iso2}")
+            self.entities[qid].setdefault("dm", []).extend(f for f in forms if f not in self.entities[qid].get("dm", []))
+
+    def cities(self) -> None:
+        for r in read_jsonl(self.shared / "cities.jsonl"):
+            capital = bool(r.get("is_national_capital"))
+            pop = r.get("pop_max") or 0
+            if not capital and pop < CITY_MIN_POP:
+                continue
+            aliases = [a for a in [r["label"], *r.get("aliases", [])] if good_alias(a) and "-" not in a[-6:]]
+            country = self.remap.get(r.get("country_qid"), r.get("country_qid"))
+            prior = 0.55 + min(pop, 20_000_000) / 100_000_000 + (0.2 if capital else 0)
+            self.add(
+                r["qid"],
+                n=r["label"],
+                l="GPE",
+                t="capital" if capital else "city",
+                a=aliases,
+                c=country,
+                p=round(prior, 3),
+            )
+        # capitals named by the territory table but missing from the city rows
+        for cap, country in self.capital_of.items():
+            if cap in self.entities:
+                self.entities[cap]["t"] = "capital"
+                self.entities[cap].setdefault("of", country)
+            ent = self.entities.get(cap)
+            if ent is not None:
+                ent["of"] = country
+
+    # -- persons ------------------------------------------------------------------------------
+
+    def persons(self) -> None:
+        people = read_jsonl(self.shared / "people.jsonl")
+        for r in people:
+            label = r.get("label")
+            if not label or not r.get("offices"):
+                continue
+            aliases = [label, *r.get("aliases", [])]
+            aliases += [fold(a) for a in aliases]
+            aliases = [a for a in dict.fromkeys(aliases) if good_alias(a) and " " in a.strip()]
+            offices = {}
+            for o in r["offices"]:
+                if not o.get("role"):
+                    continue
+                country = self.remap.get(o.get("country_qid"), o.get("country_qid"))
+                key = (o["role"], country)
+                start, end = o.get("start"), o.get("end")
+                old = offices.get(key)
+                if old:
+                    start = min(filter(None, [start, old[2]]), default=None)
+                    end = None if (end is None or old[3] is None) else max(end, old[3])
+                offices[key] = [o["role"], country, start, end]
+            self.add(
+                r["qid"],
+                n=label,
+                l="PERSON",
+                t="person",
+                a=aliases,
+                g=r.get("gender"),
+                o=sorted(offices.values(), key=lambda x: (x[0], x[1] or "", x[2] or "")),
+                p=0.7,
+            )
+        for row in read_tsv("persons.tsv"):
+            row += [""] * (5 - len(row))
+            qid, gender, aliases, add, close = row[:5]
+            ent = self.entities.get(qid)
+            if ent is None:
+                raise SystemExit(f"persons.tsv: {qid} is not a person of the generated tables; add it with a checked QID")
+            if gender:
+                ent["g"] = gender
+            extra = [a for a in split(aliases) if " " in a]
+            ent.setdefault("a", []).extend(a for a in extra if a not in ent["a"])
+            ent.setdefault("sh", []).extend(a for a in split(aliases) if " " not in a)
+            for spec in split(add):
+                role, country, start, end = (spec.split(":") + ["", "", "", ""])[:4]
+                ent.setdefault("o", []).append([role, country, start or None, end or None])
+            for spec in split(close):
+                role, country, end = spec.split(":")
+                for o in ent.get("o", []):
+                    if o[0] == role and o[1] == country and o[3] is None and (o[2] or "") < end:
+                        o[3] = end
+        self._close_superseded()
+        for ent in self.entities.values():
+            if ent.get("t") != "person":
+                continue
+            tokens = ent["n"].replace("-", " ").split()
+            short = [fold(ent["n"]).split()[-1], ent["n"].split()[-1]] if len(tokens) > 1 else []
+            countries = {o[1] for o in ent.get("o", [])}
+            if countries & EAST_ASIAN and len(ent["n"].split()) >= 2:
+                short.append(ent["n"].split()[0])  # family name first: "Xi Jinping" → "Xi"
+            ent.setdefault("sh", [])
+            for s in short:
+                if s not in ent["sh"] and len(s) > 1 and s[0].isupper():
+                    ent["sh"].append(s)
+
+    def _close_superseded(self) -> None:
+        """An open tenure ends where the next holder of the same office begins."""
+        by_office: dict[tuple[str, str], list[list]] = {}
+        for ent in self.entities.values():
+            for o in ent.get("o", []):
+                if o[0] in SINGLE_HOLDER_ROLES and o[1]:
+                    by_office.setdefault((o[0], o[1]), []).append(o)
+        for tenures in by_office.values():
+            tenures.sort(key=lambda o: o[2] or "")
+            for i, o in enumerate(tenures):
+                if o[3] is None:
+                    later = [t for t in tenures[i + 1 :] if t[2] and o[2] and t[2][:4] > o[2][:4] and t is not o]
+                    if later:
+                        o[3] = later[0][2]
+
+    # -- parties and curated tables ----------------------------------------------------------------
+
+    def parties(self) -> None:
+        for r in read_jsonl(self.shared / "parties.jsonl"):
+            if r.get("dissolved"):
+                continue
+            names = [r["label"], *r.get("aliases", [])]
+            aliases, acronyms = [], []
+            for n in names:
+                if not good_alias(n):
+                    continue
+                if n.isupper() and 2 <= len(n) <= 6 and n.isalpha():
+                    acronyms.append(n)
+                elif len(n.split()) >= 2:
+                    aliases.append(n)
+            if not aliases and not acronyms:
+                continue
+            self.add(
+                r["qid"], n=r["label"], l="ORG", t="party", a=aliases, ac=acronyms,
+                c=self.remap.get(r.get("country_qid"), r.get("country_qid")), tg=["political_party"], p=0.3,
+            )
+
+    def curated(self) -> None:
+        labels = {"person": "PERSON"}
+        for name in ("orgs.tsv", "companies.tsv", "media.tsv", "regions.tsv"):
+            for row in read_tsv(name):
+                row += [""] * (7 - len(row))
+                eid, label, kind, aliases, acronyms, tags, ner = row[:7]
+                check_id(eid, name)
+                acr = split(acronyms)
+                al = [a for a in [label, *split(aliases)] if a not in acr]
+                al += [fold(a) for a in al if fold(a) != a]
+                prior = {"intl_org": 0.8, "company": 0.6, "media": 0.6}.get(kind, 0.65)
+                self.add(
+                    eid, n=label, l=ner or labels.get(kind, "ORG"), t=kind,
+                    a=[a[4:] if a.startswith("the ") else a for a in al], ac=acr,
+                    tg=split(tags), p=prior,
+                )
+        for row in read_tsv("seats.tsv"):
+            row += [""] * (5 - len(row))
+            eid, label, aliases, target, tags = row[:5]
+            check_id(eid, "seats.tsv")
+            if target not in self.entities:
+                raise SystemExit(f"seats.tsv: {label}: target {target} is not in the KB")
+            al = [label, *split(aliases)]
+            al += [fold(a) for a in al if fold(a) != a]
+            self.add(eid, n=label, l="LOC", t="seat_of_power", a=al, tg=split(tags), tgt=target, p=0.9)
+
+    def write(self, out: Path) -> None:
+        ents = sorted(self.entities.values(), key=lambda e: e["id"])
+        for e in ents:
+            for key in ("a", "ac", "dm", "sh"):
+                if key in e:
+                    e[key] = list(dict.fromkeys(e[key]))
+        doc = {"version": 1, "entities": ents}
+        out.parent.mkdir(parents=True, exist_ok=True)
+        raw = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+        with open(out, "wb") as fh:  # mtime 0: the same input gives the same bytes
+            with gzip.GzipFile(fileobj=fh, mode="wb", mtime=0, compresslevel=9, filename="") as gz:
+                gz.write(raw)
+        counts: dict[str, int] = {}
+        for e in ents:
+            counts[e.get("t", "?")] = counts.get(e.get("t", "?"), 0) + 1
+        print(f"wrote {out} ({out.stat().st_size:,} bytes): {len(ents):,} entities", file=sys.stderr)
+        print("  " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), file=sys.stderr)
+
+
+#: Offices that one person holds at a time (per country), so a later holder ends an open tenure.
+SINGLE_HOLDER_ROLES = {"head_of_state", "head_of_government", "foreign_minister", "defence_minister"}
+#: Countries whose names put the family name first (short form is the first token).
+EAST_ASIAN = {"Q148", "Q865", "Q884", "Q423", "Q881", "Q711"}
+ID_RE = re.compile(r"^(Q[1-9][0-9]*|[a-z][a-z0-9_-]*:[a-z0-9_./-]+)$")
+
+
+def check_id(eid: str, where: str) -> None:
+    if not ID_RE.match(eid):
+        raise SystemExit(f"{where}: {eid!r} is neither a QID nor a namespaced id")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("shared", type=Path, help="the shared data/kb folder (countries.jsonl, ...)")
+    parser.add_argument("-o", "--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args(argv)
+    b = Builder(args.shared)
+    b.territories()
+    b.cities()
+    b.persons()
+    b.parties()
+    b.curated()
+    b.write(args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,477 @@
+"""The entity linker: gazetteer matching over capitalised runs, disambiguation, metonymy,
+nominal descriptions and surname coreference. Its lexicons come from ``data/rules.toml``.
+
+Matching: one linear-time regular expression finds runs of capitalised tokens (joined by
+spaces, hyphens and lower-case name connectors such as "of" or "al-"); inside each run the
+longest alias from the left wins (a dict lookup per candidate span). Text without capitals
+costs one C-level scan and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from newskit import Finding
+
+from newskit_entities._kb import KB, OFFICE_ROLES
+
+__all__ = ["Linker"]
+
+_UPPER = "".join(c for c in map(chr, range(0x41, 0x250)) if c.isupper())
+_UP = f"[{re.escape(_UPPER)}]"
+# A token: a dotted acronym (U.S., U.N.) or a capitalised word, possibly with an apostrophe
+# part (O'Brien, People's, Russia's) — the possessive is trimmed at lookup.
+_TOK = rf"(?:(?:[A-Z]\.){{2,}}|{_UP}[\w&]*(?:['’](?:[A-Za-z]\w+|s\b))?)"
+
+
+def _words(items: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(items), key=len, reverse=True))
+
+
+class _Mention:
+    __slots__ = ("start", "end", "cands", "ent", "via", "conf", "value", "literal", "drop", "nil", "surface")
+
+    def __init__(self, start: int, end: int, cands: tuple, surface: str) -> None:
+        self.start = start
+        self.end = end
+        self.cands = cands
+        self.surface = surface
+        self.ent = None  # entity index when linked
+        self.via = "alias"
+        self.conf = 0.9
+        self.value: Any = None
+        self.literal: Any = None
+        self.drop = False
+        self.nil = False
+
+
+class Linker:
+    """Callable component: ``linker(view) -> list[Finding]``."""
+
+    def __init__(self, kb: KB, rules: Mapping[str, Any], *, min_confidence: float = 0.0,
+                 nominals: bool = True, metonymy: bool = True) -> None:
+        self.kb = kb
+        self.min_confidence = min_confidence
+        self.nominals = nominals
+        self.metonymy = metonymy
+        conn = _words(rules["connectors"])
+        sep = r"(?:[ \t\u00a0]+|-)"
+        self.run_re = re.compile(rf"{_TOK}(?:{sep}(?:(?:{conn}){sep}|d['’])*{_TOK})*")
+        self.tok_re = re.compile(_TOK)
+        self.titles = set()
+        for t in rules["titles"]:
+            self.titles.update(t.replace("-", " ").split())
+        self.given = frozenset(rules["given_names"])
+        self.non_names = frozenset(rules["non_names"])
+        m = rules["metonymy"]
+        self.lit_before = frozenset(m["literal_before"])
+        self.lit_after = frozenset(w for w in m["literal_after"] if not w.startswith("-"))
+        self.agent_before = frozenset(w for w in m["agent_before"] if w != "and")
+        self.agent_after = frozenset(w for w in m["agent_after"] if w != "and")
+        self.skip_after = frozenset(m["skip_after"])
+        self.meto_targets = dict(m.get("targets", {}))
+        self.left_re = re.compile(r"([A-Za-z][A-Za-z'-]*)[ \t\u00a0]+(?:the[ \t\u00a0]+)?$")
+        self.right_re = re.compile(r"(['’]s)?(?:(-based)|[ \t\u00a0]+([a-z]+)(?:[ \t\u00a0]+([a-z]+))?)?")
+        self.coord_re = re.compile(r"[ \t\u00a0]*(?:,[ \t\u00a0]*(?:and[ \t\u00a0]+)?|and[ \t\u00a0]+|or[ \t\u00a0]+)$")
+        tw = _words(rules["title_words"])
+        self.title_after_re = re.compile(
+            rf"[ \t\u00a0]+(?:(?:{tw})|(?:{_words(t for t in rules['titles'] if t[0].isupper())}))[ \t\u00a0]+{_UP}",
+            re.IGNORECASE,
+        )
+        self.roles = {k: tuple(v) for k, v in rules["nominal"]["roles"].items()}
+        self.precise = frozenset(rules["nominal"]["precise"])
+        dem = _words(kb.demonyms)
+        self.nominal_re = re.compile(
+            rf"\b[Tt]he[ \t\u00a0]+(?:({dem})[ \t\u00a0]+)?({_words(self.roles)})\b(?![ \t\u00a0]*(?:-|of\b|{_UP}|and\b))"
+        )
+        self.ambiguous: dict[str, list[tuple[str, float, tuple[str, ...]]]] = {}
+        for amb in rules.get("ambiguous", []):
+            self.ambiguous[amb["surface"]] = [
+                (r["id"], float(r["prior"]), tuple(r.get("cues", []))) for r in amb["readings"]
+            ]
+        self._cue_res: dict[str, re.Pattern] = {}
+
+    # -- entry point -----------------------------------------------------------------------
+
+    def __call__(self, view: Any) -> list[Finding]:
+        doc = view.document
+        when = doc.published_at.isoformat()[:10] if doc.published_at is not None else None
+        return self.link(doc.text, when)
+
+    def link(self, text: str, when: str | None = None) -> list[Finding]:
+        kb = self.kb
+        ents = kb.entities
+        alias = kb.alias
+        mentions: list[_Mention] = []
+        pending: list[tuple[int, int, bool]] = []  # single unmatched tokens: start, end, after title
+        nil_short: set[str] = set()
+        for m in self.run_re.finditer(text):
+            s, e = m.span()
+            surface = m.group()
+            if " " not in surface and "-" not in surface and "\t" not in surface and "\u00a0" not in surface:
+                hit = alias.get(surface)
+                if hit is None and (surface.endswith("'s") or surface.endswith("’s")):
+                    e -= 2
+                    surface = surface[:-2]
+                    hit = alias.get(surface)
+                if hit is not None:
+                    mentions.append(_Mention(s, e, hit, surface))
+                elif surface not in self.non_names:
+                    pending.append((s, e, self._after_title(text, s)))
+                continue
+            self._run(text, s, e, mentions, pending, nil_short)
+        if not mentions and not pending:
+            return self._nominal_only(text, when, mentions)
+        self._resolve(text, mentions)
+        persons = {mm.ent for mm in mentions if mm.ent is not None and ents[mm.ent].type == "person"}
+        self._shorts(text, pending, persons, nil_short, mentions)
+        if self.metonymy:
+            self._metonymy(text, mentions)
+        mentions.sort(key=lambda mm: mm.start)
+        if self.nominals:
+            self._nominal(text, when, mentions)
+        return self._findings(text, mentions)
+
+    # -- matching --------------------------------------------------------------------------
+
+    def _after_title(self, text: str, s: int) -> bool:
+        j = s - 1
+        while j >= 0 and text[j] in " \t\u00a0.":
+            j -= 1
+        k = j
+        while k >= 0 and (text[k].isalpha() or text[k] == "-"):
+            k -= 1
+        return text[k + 1 : j + 1] in self.titles
+
+    def _run(self, text: str, s: int, e: int, mentions: list, pending: list, nil_short: set) -> None:
+        alias = self.kb.alias
+        toks = [t.span() for t in self.tok_re.finditer(text, s, e)]
+        n = len(toks)
+        maxlen = self.kb.max_tokens
+        covered = [False] * n
+        found = []
+        i = 0
+        while i < n:
+            hit = None
+            for j in range(min(n, i + maxlen) - 1, i - 1, -1):
+                ts, te = toks[i][0], toks[j][1]
+                key = text[ts:te]
+                h = alias.get(key)
+                if h is None and (key.endswith("'s") or key.endswith("’s")):
+                    te -= 2
+                    key = key[:-2]
+                    h = alias.get(key)
+                if h is None and ("\u00a0" in key or "  " in key):
+                    h = alias.get(" ".join(key.split()))
+                if h is not None:
+                    hit = (i, j, ts, te, h, key)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            i0, j, ts, te, h, key = hit
+            # a place name used as a first name: "Jordan Henderson", "Paris Hilton"
+            if (i0 == j and key in self.given and j + 1 < n and text[toks[j][1]:toks[j + 1][0]].strip() == ""
+                    and self.kb.entities[h[0][0]].type != "person"):
+                nxt = text[toks[j + 1][0]:toks[j + 1][1]]
+                if nxt not in alias and nxt not in self.non_names:
+                    i += 1
+                    continue
+            found.append(_Mention(ts, te, h, key))
+            for k in range(i0, j + 1):
+                covered[k] = True
+            i = j + 1
+        mentions.extend(found)
+        # unmatched stretches: NIL persons and short forms
+        k = 0
+        while k < n:
+            if covered[k]:
+                k += 1
+                continue
+            k2 = k
+            while k2 + 1 < n and not covered[k2 + 1]:
+                k2 += 1
+            seg = list(range(k, k2 + 1))
+            after_title = self._after_title(text, toks[k][0])
+            while seg and text[toks[seg[0]][0]:toks[seg[0]][1]].rstrip(".") in self.titles:
+                seg.pop(0)
+                after_title = True
+            while seg and text[toks[seg[0]][0]:toks[seg[0]][1]] in self.non_names:
+                seg.pop(0)
+            if len(seg) >= 2 and len(seg) <= 4:
+                first = text[toks[seg[0]][0]:toks[seg[0]][1]]
+                names = [text[toks[x][0]:toks[x][1]] for x in seg]
+                if (first in self.given or after_title) and not any(w in self.non_names for w in names):
+                    ms = _Mention(toks[seg[0]][0], toks[seg[-1]][1], (), text[toks[seg[0]][0]:toks[seg[-1]][1]])
+                    ms.nil = True
+                    mentions.append(ms)
+                    nil_short.add(names[-1])
+            elif len(seg) == 1:
+                ts, te = toks[seg[0]]
+                word = text[ts:te]
+                if word.endswith("'s") or word.endswith("’s"):
+                    te -= 2
+                if word not in self.non_names:
+                    pending.append((ts, te, after_title))
+            k = k2 + 1
+
+    # -- disambiguation -------------------------------------------------------------------
+
+    def _has_cue(self, text: str, cue: str) -> bool:
+        if cue not in text:
+            return False
+        rx = self._cue_res.get(cue)
+        if rx is None:
+            rx = self._cue_res[cue] = re.compile(rf"(?<!\w){re.escape(cue)}(?!\w)")
+        return rx.search(text) is not None
+
+    def _resolve(self, text: str, mentions: list[_Mention]) -> None:
+        ents = self.kb.entities
+        by_id = self.kb.by_id
+        countries = set()
+        for mm in mentions:
+            if mm.nil:
+                continue
+            if len(mm.cands) == 1 or mm.surface not in self.ambiguous:
+                idx, via = mm.cands[0]
+                mm.ent = idx
+                mm.via = via
+                e = ents[idx]
+                if e.type == "country":
+                    countries.add(e.id)
+        for mm in mentions:
+            if mm.nil:
+                continue
+            readings = self.ambiguous.get(mm.surface)
+            if readings is not None:
+                best_id, best, second = None, -1.0, -1.0
+                for rid, prior, cues in readings:
+                    score = prior + 0.25 * sum(1 for c in cues if self._has_cue(text, c))
+                    if score > best:
+                        best_id, second, best = rid, best, score
+                    elif score > second:
+                        second = score
+                if not best_id or best_id not in by_id:
+                    mm.drop = True
+                    continue
+                mm.ent = by_id[best_id]
+                mm.via = next((v for i, v in mm.cands if i == mm.ent), "alias")
+                mm.conf = round(min(0.95, 0.55 + 0.4 * (best - max(second, 0)) / max(best, 1e-9)), 3)
+                continue
+            if len(mm.cands) > 1:
+                scored = []
+                for idx, via in mm.cands:
+                    e = ents[idx]
+                    score = e.prior + (2.0 if e.user else 0.0)
+                    if e.country in countries or e.capital_of in countries:
+                        score += 0.3
+                    scored.append((score, idx, via))
+                scored.sort(key=lambda x: (-x[0], ents[x[1]].id))
+                best, idx, via = scored[0]
+                mm.ent, mm.via = idx, via
+                margin = best - scored[1][0]
+                mm.conf = round(min(0.9, 0.5 + margin), 3)
+            else:
+                e = ents[mm.ent]
+                mm.conf = 0.95 if e.type == "country" else 0.9
+                if mm.via == "acronym" and len(mm.surface) <= 3:
+                    mm.conf = 0.85
+
+    def _shorts(self, text: str, pending: list, persons: set, nil_short: set, mentions: list) -> None:
+        ents = self.kb.entities
+        short = self.kb.short
+        for s, e, after_title in pending:
+            word = text[s:e]
+            cands = short.get(word)
+            if cands:
+                inside = [i for i in cands if i in persons]
+                if len(inside) == 1:
+                    mm = _Mention(s, e, (), word)
+                    mm.ent, mm.via, mm.conf = inside[0], "surname", 0.9
+                    mentions.append(mm)
+                    continue
+                if len(inside) > 1:
+                    continue
+            if word in nil_short or (after_title and word not in self.given):
+                mm = _Mention(s, e, (), word)
+                mm.nil, mm.via = True, "surname"
+                mentions.append(mm)
+                continue
+            if cands and len(cands) == 1 and word not in self.given and not after_title:
+                p = ents[cands[0]]
+                if p.type == "person" and any(o[0] in OFFICE_ROLES for o in p.offices):
+                    mm = _Mention(s, e, (), word)
+                    mm.ent, mm.via, mm.conf = cands[0], "surname", 0.6
+                    mentions.append(mm)
+
+    # -- metonymy ---------------------------------------------------------------------------
+
+    def _place_kind(self, mm: _Mention) -> int | None:
+        """The entity a place stands for when used as an agent, or None."""
+        if mm.ent is None or mm.drop:
+            return None
+        e = self.kb.entities[mm.ent]
+        if e.type == "seat_of_power" and e.target:
+            return self.kb.by_id.get(e.target)
+        if e.capital_of is not None:
+            target = self.meto_targets.get(e.id, e.capital_of)
+            return self.kb.by_id.get(target)
+        return None
+
+    def _cue(self, text: str, mm: _Mention) -> str | None:
+        left = self.left_re.search(text, max(0, mm.start - 40), mm.start)
+        if left is not None and left.end() == mm.start:
+            w = left.group(1).lower()
+            if w in self.lit_before:
+                return "literal"
+            if w in self.agent_before:
+                return "agent"
+        r = self.right_re.match(text, mm.end)
+        if r is not None:
+            poss, based, w1, w2 = r.groups()
+            if based:
+                return "literal"
+            if w1 in self.skip_after and w2:
+                if w2 in self.agent_after or (w2.endswith("ed") and w2 not in self.lit_after):
+                    return "agent"
+            if w1:
+                if w1 in self.lit_after:
+                    return "literal"
+                if w1 in self.agent_after:
+                    return "agent"
+                if not poss and w1.endswith("ed") and len(w1) > 4:
+                    return "agent"
+            if poss:
+                return "agent"
+        return None
+
+    def _metonymy(self, text: str, mentions: list[_Mention]) -> None:
+        places = [mm for mm in mentions if self._place_kind(mm) is not None]
+        if not places:
+            return
+        places.sort(key=lambda mm: mm.start)
+        # coordinated places share one reading: "between Moscow and Beijing", "Moscow and Beijing will"
+        chains: list[list[_Mention]] = []
+        for mm in places:
+            if chains:
+                prev = chains[-1][-1]
+                gap = text[prev.end:mm.start]
+                if len(gap) < 12 and self.coord_re.match(gap) and self.coord_re.match(gap).end() == len(gap):
+                    chains[-1].append(mm)
+                    continue
+            chains.append([mm])
+        ents = self.kb.entities
+        for chain in chains:
+            cues = [self._cue(text, mm) for mm in chain]
+            decided = next((c for c in cues if c is not None), None)
+            for mm, cue in zip(chain, cues):
+                reading = cue or decided
+                e = ents[mm.ent]
+                if reading is None:
+                    reading = "agent" if e.type == "seat_of_power" else "literal"
+                    conf = 0.6
+                else:
+                    conf = 0.85 if cue is not None else 0.75
+                if reading == "agent":
+                    mm.literal = mm.ent
+                    mm.ent = self._place_kind(mm)
+                    mm.via = "metonym"
+                    mm.conf = conf
+                else:
+                    mm.conf = min(mm.conf, conf if cue is None else 0.9)
+
+    # -- nominal descriptions ---------------------------------------------------------------
+
+    def _nominal_only(self, text: str, when: str | None, mentions: list) -> list[Finding]:
+        return []  # a nominal needs an antecedent or a demonym; neither is present
+
+    def _nominal(self, text: str, when: str | None, mentions: list[_Mention]) -> None:
+        if "he " not in text and "he\u00a0" not in text:
+            return
+        ents = self.kb.entities
+        alias = self.kb.alias
+        persons = [(mm.start, mm.ent) for mm in mentions if mm.ent is not None and not mm.drop
+                   and mm.via != "metonym" and ents[mm.ent].type == "person"]
+        new = []
+        for m in self.nominal_re.finditer(text):
+            dem, role = m.group(1), m.group(2)
+            roles = self.roles[role]
+            country = None
+            if dem:
+                hit = alias.get(dem)
+                if not hit:
+                    continue
+                country = ents[next((i for i, v in hit if v == "demonym"), hit[0][0])].id
+            start = m.start(1) if dem else m.start(2)
+            cands = []
+            seen = set()
+            for pos, idx in persons:
+                if idx in seen:
+                    continue
+                p = ents[idx]
+                if p.active(roles, country, when):
+                    seen.add(idx)
+                    cands.append((pos, idx))
+            before = [(pos, idx) for pos, idx in cands if pos < start]
+            pick, conf = None, 0.0
+            if before:
+                last = {}
+                for pos, idx in before:
+                    last[idx] = max(pos, last.get(idx, -1))
+                if len(last) == 1:
+                    pick, conf = next(iter(last)), 0.85
+                else:
+                    pick = max(last, key=last.get)
+                    conf = 0.6
+            elif len({idx for _, idx in cands}) == 1:
+                pick, conf = cands[0][1], 0.7
+            elif not cands and country is not None and role in self.precise and when is not None:
+                holders = [i for i, p in enumerate(ents) if p.type == "person" and p.active(roles, country, when)]
+                if len(holders) == 1:
+                    pick, conf = holders[0], 0.6
+            if pick is None:
+                continue
+            mm = _Mention(start, m.end(2), (), text[start:m.end(2)])
+            mm.ent, mm.via, mm.conf = pick, "nominal", conf
+            new.append(mm)
+        if not new:
+            return
+        spans = [(mm.start, mm.end) for mm in new]
+        for mm in mentions:
+            if any(mm.start < e and s < mm.end for s, e in spans):
+                mm.drop = True
+        mentions.extend(new)
+        mentions.sort(key=lambda mm: mm.start)
+
+    # -- output -----------------------------------------------------------------------------
+
+    def _findings(self, text: str, mentions: list[_Mention]) -> list[Finding]:
+        ents = self.kb.entities
+        out = []
+        min_conf = self.min_confidence
+        title_after = self.title_after_re
+        for mm in mentions:
+            if mm.drop or mm.conf < min_conf:
+                continue
+            if mm.nil:
+                out.append(Finding("entity", mm.start, mm.end, text[mm.start:mm.end], label="PERSON",
+                                   value=None, confidence=0.5,
+                                   attributes={"name": text[mm.start:mm.end], "via": mm.via,
+                                               "type": "person", "tags": []}))
+                continue
+            if mm.ent is None:
+                continue
+            e = ents[mm.ent]
+            if mm.via == "demonym" and title_after.match(text, mm.end):
+                continue  # "Chinese leader Xi Jinping": the adjective belongs to the title
+            attrs: dict[str, Any] = {"name": e.name, "via": mm.via, "type": e.type, "tags": list(e.tags)}
+            if e.gender is not None:
+                attrs["gender"] = e.gender
+            if mm.literal is not None:
+                attrs["literal"] = ents[mm.literal].id
+            label = e.label
+            out.append(Finding("entity", mm.start, mm.end, text[mm.start:mm.end], label=label,
+                               value=e.id, confidence=mm.conf, attributes=attrs))
+        return out
