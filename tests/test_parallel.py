@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
+import signal
 import sys
 
 import pytest
@@ -184,6 +186,21 @@ def test_stopping_early_stops_the_workers():
     assert len(first) == 3
     results.close()
     assert not multiprocessing.active_children()
+
+
+@pytest.mark.skipif(sys.platform.startswith("win"), reason="SIGINT to a process is POSIX")
+def test_workers_ignore_ctrl_c_so_that_only_the_parent_decides(monkeypatch):
+    # A terminal's Ctrl-C reaches every process of the group; a worker must not die of it
+    # (the parent stops the run, see test_interrupt.py). Here only the workers get it.
+    monkeypatch.setenv("NEWSKIT_TOY_DELAY", "0.01")
+    results = toy_pipeline(components=("caps", "slow")).pipe(toy_records(40), n_process=2, batch_size=2)
+    got = [next(results)]
+    workers = multiprocessing.active_children()
+    assert len(workers) == 2
+    for worker in workers:
+        os.kill(worker.pid, signal.SIGINT)
+    got.extend(results)
+    assert len(got) == 40 and not any(r.errors for r in got)
 
 
 def test_a_worker_that_cannot_build_the_pipeline_says_why():
