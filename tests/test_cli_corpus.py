@@ -343,12 +343,12 @@ def test_resume_refuses_a_corrupt_line_in_the_middle(reference, toys, capsys):
 
 _SLOW_RUNNER = textwrap.dedent(
     """
-    import sys, time
+    import os, sys, time
     import newskit
     from newskit import ComponentSpec, Finding
 
     def slow(view):
-        time.sleep(0.02)
+        time.sleep(float(os.environ.get("TOY_DELAY", "0")))
         return [Finding("mark", None, None, None, label="seen")]
 
     class Slow:
@@ -386,7 +386,7 @@ def test_sigkill_mid_run_leaves_whole_lines_and_resume_completes(tmp_path):
     runner.write_text(_SLOW_RUNNER)
     out = tmp_path / "out.jsonl"
     cmd = [sys.executable, str(runner), "analyze", str(corpus), "-o", str(out), "--no-progress"]
-    proc = subprocess.Popen(cmd, cwd=tmp_path, env=_env(), stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=tmp_path, env={**_env(), "TOY_DELAY": "0.02"}, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if out.exists() and out.read_bytes().count(b"\n") >= 20:

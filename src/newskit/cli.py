@@ -121,28 +121,86 @@ def _input_error_result(item: Any) -> Any:
     return Result(doc, (), (ErrorRecord(None, "InputError", item.error),), ())
 
 
-def _resume_ids(path: Path) -> set[str]:
-    """Ids already in a results file; a torn last line (killed run) is cut off."""
-    ids: set[str] = set()
+def _resume_ids(path: Path) -> list[tuple[str, bool, bool]]:
+    """What a results file already holds, line by line: (document id, unreadable input
+    line?, had errors?).
+
+    Output is one line per input item, in order, so line *n* answers input item *n*; a
+    resumed run skips exactly that many items (ids are checked, not trusted: a corpus may
+    repeat an id). A killed run can leave a torn last line (no newline, or not JSON): it is
+    cut off and redone. A bad line anywhere else is no torn write, so resuming refuses
+    rather than guess.
+    """
+    done: list[tuple[str, bool, bool]] = []
     if not path.exists():
-        return ids
+        return done
     good_end = 0
     with path.open("rb") as fh:
-        offset = 0
-        for raw in fh:
-            offset += len(raw)
-            if not raw.endswith(b"\n"):
-                break
+        for lineno, raw in enumerate(fh, 1):
             try:
+                if not raw.endswith(b"\n"):
+                    raise ValueError("no newline at the end")
                 data = json.loads(raw)
-                ids.add(data["document"]["id"])
-            except (ValueError, KeyError, TypeError):
+                doc_id = data["document"]["id"]
+                errors = data.get("errors") or []
+                unreadable = any(e.get("error") == "InputError" for e in errors)
+                if not isinstance(doc_id, str):
+                    raise TypeError("the document id is not a string")
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                if fh.read(1):
+                    raise _UsageError(
+                        f"--resume: {path}:{lineno} is not a newskit result line ({exc}), and "
+                        "it is not the last line, so it is not the torn end of a killed run; "
+                        "repair or delete that line, or start again without --resume"
+                    ) from None
                 break
-            good_end = offset
+            done.append((doc_id, unreadable, bool(errors)))
+            good_end += len(raw)
     if good_end != path.stat().st_size:
         with path.open("r+b") as fh:
             fh.truncate(good_end)
-    return ids
+    return done
+
+
+def _without_unserialisable(result: Any) -> Any:
+    """The result minus the findings JSON cannot hold, with an error naming their component.
+
+    A plugin that puts a set or a datetime into ``attributes`` must cost that document
+    those findings, not the whole run.
+    """
+    import attrs
+
+    from newskit._model import ErrorRecord
+
+    bad: dict[str | None, str] = {}
+    for f in result.findings:
+        try:
+            json.dumps(f.to_dict(), ensure_ascii=False)
+        except (TypeError, ValueError) as exc:
+            bad.setdefault(f.producer, f"{type(exc).__name__}: {exc}")
+    kept = [f for f in result.findings if f.producer not in bad]
+    while True:  # drop findings whose refs pointed at a dropped one
+        ids = {f.id for f in kept}
+        still = [f for f in kept if all(r in ids for r in f.refs.values())]
+        if len(still) == len(kept):
+            break
+        kept = still
+    lost = {f.producer for f in result.findings if f not in kept} - set(bad)
+    errors = [
+        ErrorRecord(
+            component,
+            "PluginError",
+            f"component {component!r} returned a finding that cannot be written as JSON "
+            f"({why}); its findings were left out. Finding values and attributes must be "
+            "JSON types: str, int, float, bool, None, list, dict",
+        )
+        for component, why in bad.items()
+    ]
+    errors += [
+        ErrorRecord(c, "Skipped", f"findings of {c!r} referred to left-out findings", skipped=True)
+        for c in sorted(lost, key=str)
+    ]
+    return attrs.evolve(result, findings=tuple(kept), errors=(*result.errors, *errors))
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
@@ -164,12 +222,15 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     if args.published is not None:
         from newskit._model import _parse_published
 
-        _parse_published(args.published)  # a bad date is a usage error, before any work
+        try:  # a bad date is a usage error, before any work
+            _parse_published(args.published)
+        except Exception as exc:
+            raise _UsageError(f"--published: {exc}") from None
     pipeline = _build_pipeline(args, on_error=args.on_error)
 
-    done_ids: set[str] = set()
+    done: list[tuple[str, bool, bool]] = []
     if args.resume:
-        done_ids = _resume_ids(Path(args.output))
+        done = _resume_ids(Path(args.output))
     is_corpus = any(p.lower().endswith(".jsonl") for p in args.inputs)
     show = args.progress if args.progress is not None else (is_corpus and sys.stderr.isatty())
     total = count_documents(args.inputs) if show else None
@@ -181,35 +242,74 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     else:
         out = sys.stdout
     collected: list[Any] = []
-    counts = {"documents": 0, "failed": 0, "input_errors": 0, "skipped": 0}
+    counts = {"documents": 0, "failed": 0, "input_errors": 0, "skipped": 0, "skipped_failed": 0}
+    problems: list[str] = []  # the first few bad items, for the summary on stderr
     seen_ids: dict[str, str] = {}
     pending: deque[Any] = deque()
+    position = [0]  # input items read so far, across all inputs
 
     def documents() -> Iterator[Any]:
         for item in read_inputs(args.inputs, args.published):
-            if item.document is None:
-                if item.where in done_ids:
-                    counts["skipped"] += 1
-                    continue
-                pending.append(item)
-                continue
-            if item.document.stable_id in done_ids:
+            index = position[0]
+            position[0] += 1
+            if index < len(done):
+                done_id, unreadable, had_errors = done[index]
+                mine = item.where if item.document is None else item.document.stable_id
+                if mine != done_id and not (unreadable and item.document is None):
+                    raise _UsageError(
+                        f"--resume: line {index + 1} of {args.output} is document {done_id!r}, "
+                        f"but input item {index + 1} ({item.where}) is {mine!r}: that output "
+                        "was written from other inputs or in another order. Resume with the "
+                        "same inputs in the same order, or start again without --resume"
+                    )
                 counts["skipped"] += 1
+                counts["skipped_failed"] += had_errors
+                if item.document is not None:
+                    seen_ids.setdefault(mine, item.where)
                 continue
             pending.append(item)
-            yield item.document
+            if item.document is not None:
+                yield item.document
+        if position[0] < len(done):
+            raise _UsageError(
+                f"--resume: {args.output} has {len(done)} result lines but the inputs have "
+                f"only {position[0]} items; it was written from other inputs"
+            )
 
-    def emit(result: Any) -> None:
+    def write(line: str, result: Any) -> None:
+        try:
+            out.write(line)
+        except UnicodeEncodeError:
+            # A lone surrogate ("\\ud800" in the input JSON) or a narrow stdout encoding:
+            # ASCII JSON escapes every such character and reads back to the same text.
+            out.write(json.dumps(result_to_dict(result), ensure_ascii=True, separators=(",", ":")) + "\n")
+
+    def emit(result: Any, where: str) -> None:
+        if fmt in ("jsonl", "json"):
+            try:
+                line = result_to_json(result) + "\n"
+            except (TypeError, ValueError):
+                result = _without_unserialisable(result)
+                line = result_to_json(result) + "\n"
         counts["documents"] += 1
         if result.errors:
             counts["failed"] += 1
+            if len(problems) < 5:
+                e = result.errors[0]
+                message = e.message if e.message.startswith(where) else f"{where}: {e.message}"
+                label = f"{e.component} " if e.component else ""
+                problems.append(f"{label}{e.error}: {message}" if label else message)
         if fmt == "jsonl":
-            out.write(result_to_json(result) + "\n")
+            write(line, result)
             out.flush()  # a killed run leaves whole lines behind
         elif fmt == "table":
             from newskit._report import format_table
 
-            out.write(format_table([result]) + "\n")
+            table = format_table([result]) + "\n"
+            try:
+                out.write(table)
+            except UnicodeEncodeError:
+                out.write(table.encode("ascii", "backslashreplace").decode("ascii"))
         else:
             collected.append(result)
         progress.update(len(result.document.text.split()) if show else 0)
@@ -225,7 +325,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
                     None,
                     "DuplicateId",
                     f"{item.where}: document id {doc_id!r} was already used at {seen_ids[doc_id]}; "
-                    "give every document a unique id (--resume skips by id)",
+                    "give every document a unique id",
                 )
             )
         else:
@@ -239,7 +339,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     def flush_input_errors() -> None:
         while pending and pending[0].document is None:
             counts["input_errors"] += 1
-            emit(_input_error_result(pending.popleft()))
+            item = pending.popleft()
+            emit(_input_error_result(item), item.where)
 
     started = time.perf_counter()
     interrupted = False
@@ -247,7 +348,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         for result in pipeline.pipe(documents(), n_process=args.n_process, batch_size=args.batch_size):
             flush_input_errors()
             item = pending.popleft()
-            emit(with_input_notes(item, result))
+            emit(with_input_notes(item, result), item.where)
         flush_input_errors()
     except KeyboardInterrupt:
         interrupted = True
@@ -257,8 +358,11 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     finally:
         if fmt == "json" and not interrupted:
-            json.dump([result_to_dict(r) for r in collected], out, ensure_ascii=False, indent=2)
-            out.write("\n")
+            data = [result_to_dict(r) for r in collected]
+            try:
+                out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+            except UnicodeEncodeError:
+                out.write(json.dumps(data, ensure_ascii=True, indent=2) + "\n")
         elif fmt == "html" and not interrupted:
             from newskit._render import render_html
 
@@ -276,15 +380,25 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             "run the same command with --resume to continue"
         )
         return EXIT_INTERRUPTED
-    if is_corpus or counts["failed"] or counts["skipped"]:
+    failed = counts["failed"] + counts["skipped_failed"]
+    if is_corpus or failed or counts["skipped"]:
         summary = (
             f"{counts['documents']} documents in {elapsed:.1f} s"
             f"; {counts['failed']} with errors ({counts['input_errors']} unreadable input lines)"
         )
         if counts["skipped"]:
-            summary += f"; {counts['skipped']} already done (skipped by --resume)"
+            summary += (
+                f"; {counts['skipped']} already in {args.output} (skipped by --resume, "
+                f"{counts['skipped_failed']} of them with errors)"
+            )
         _err(summary)
-    return EXIT_FAILED if counts["failed"] else EXIT_OK
+        for line in problems:
+            _err(f"  {line:.300}")
+        if counts["failed"] > len(problems):
+            _err(f"  … and {counts['failed'] - len(problems)} more")
+        if counts["failed"]:
+            _err("the 'errors' field of each output line says what went wrong and how to fix it")
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 # -- plugins, explain, render, demo ------------------------------------------------------
