@@ -1,0 +1,861 @@
+"""Find direct, indirect and mixed quotes and attribute them to speakers.
+
+The work per document is a cheap trigger scan followed by Python only near candidates:
+
+1. ``find_quoted`` pairs the quotation marks (C-level regex over mark characters only).
+2. Cue words are found by intersecting the document's ``str.split()`` words with the
+   lexicon (a set operation in C), then locating only the cue words present.
+3. Each quoted stretch looks for a cue right after its closing mark ('"…," she said') or
+   right before its opening one ('She said: "…"'); two stretches around one cue merge
+   into an interrupted quote. Quoted stretches with no cue are continuation quotes (they
+   inherit the previous speaker) unless they are scare quotes, titles or names.
+4. Each remaining cue looks for a reported clause: "X said (on Monday) that …",
+   "X said the talks …", "…, X said.", "According to X, …", "…, according to X.".
+   A clause that contains a quoted fragment is a mixed quote.
+5. Speakers are resolved in document order (see ``_speakers``).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from typing import Any
+
+from newskit import Finding
+
+from newskit_quotes._lexicon import Cue, Lexicon
+from newskit_quotes._marks import Quoted, find_quoted
+from newskit_quotes._speakers import Resolver, Speaker
+from newskit_quotes._text import Sentences, tokens
+
+__all__ = ["QuoteFinder"]
+
+_PUNCT_STRIP = " \t\r\n,;:—–-"
+_QUOTE_CHARS = frozenset("\"“”„«»'‘’‹›")
+#: how far after a closing mark a cue may stand ('"…," the foreign minister said')
+_AFTER_REACH = 90
+#: words allowed between a cue verb and "that" ("told reporters in Moscow on Monday that")
+_GAP = 8
+
+
+class _Cand:
+    """A quote candidate before speaker resolution."""
+
+    __slots__ = ("label", "parts", "cue", "speaker", "mode", "quoted", "pos")
+
+    def __init__(self, label: str, parts: list[tuple[int, int]], cue: tuple[int, int] | None,
+                 speaker: tuple[int, int] | None, mode: str, quoted: Quoted | None = None) -> None:
+        self.label = label
+        self.parts = parts
+        self.cue = cue
+        self.speaker = speaker  # the mention span
+        self.mode = mode  # "np", "pronoun", "inherit", "none"
+        self.quoted = quoted
+        self.pos = parts[0][0]
+
+
+def _safe_lower(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+class QuoteFinder:
+    """The ``quotes`` component: ``finder(view) -> list[Finding]``."""
+
+    def __init__(self, lex: Lexicon, config: Any) -> None:
+        self.lex = lex
+        self.min_words = int(getattr(config, "min_words", 4))
+        self.single_quotes = bool(getattr(config, "single_quotes", True))
+        self.indirect = bool(getattr(config, "indirect", True))
+        self.inherit = bool(getattr(config, "inherit_speaker", True))
+        self._variants = lex.variants
+        self._variant_keys = lex.variants.keys()
+
+    # -- entry point -------------------------------------------------------------------
+
+    def __call__(self, view: Any) -> list[Finding]:
+        text = view.text
+        if not text:
+            return []
+        entities = view.of_kind("entity")
+        return self.find(text, entities)
+
+    def find(self, text: str, entities: tuple[Any, ...] = ()) -> list[Finding]:
+        low = _safe_lower(text)
+        quoted = find_quoted(text, self.single_quotes)
+        cues = self._cues(text, low)
+        if not quoted and not cues:
+            return []
+        doc = _Doc(self, text, low, quoted, cues)
+        cands = doc.direct()
+        if self.indirect and cues:
+            cands = doc.indirect(cands)
+        if not cands:
+            return []
+        cands.sort(key=lambda c: c.pos)
+        return doc.findings(cands, entities)
+
+    # -- trigger scan ------------------------------------------------------------------
+
+    def _cues(self, text: str, low: str) -> list[tuple[int, int, Cue]]:
+        present = self._variant_keys & set(low.split())
+        if not present:
+            return []
+        variants = self._variants
+        lex = self.lex
+        n = len(low)
+        out: list[tuple[int, int, Cue]] = []
+        phrase_spans: list[tuple[int, int]] = []
+        for word in {variants[v] for v in present}:
+            size = len(word)
+            cue = lex.forms.get(word)
+            phrases = lex.phrase_keys.get(word)
+            i = low.find(word)
+            while i != -1:
+                j = i + size
+                if (i == 0 or not low[i - 1].isalnum()) and (j >= n or not low[j].isalnum()):
+                    matched = False
+                    if phrases:
+                        for phrase, off in phrases:
+                            a = i - off
+                            b = a + len(phrase.text)
+                            if a >= 0 and low.startswith(phrase.text, a) and (
+                                a == 0 or not low[a - 1].isalnum()
+                            ) and (b >= n or not low[b].isalnum()):
+                                out.append((a, b, phrase))
+                                phrase_spans.append((a, b))
+                                matched = True
+                                break
+                    if cue is not None and not matched:
+                        out.append((i, j, cue))
+                i = low.find(word, j)
+        out.sort(key=lambda c: (c[0], -c[1]))
+        if phrase_spans:
+            phrase_spans.sort()
+            starts = [a for a, _ in phrase_spans]
+            kept = []
+            for c in out:
+                k = bisect_right(starts, c[0]) - 1
+                if k >= 0 and c[2].role == "verb" and " " not in c[2].text and phrase_spans[k][0] <= c[0] and c[1] <= phrase_spans[k][1]:
+                    continue
+                kept.append(c)
+            out = kept
+        return out
+
+
+class _Doc:
+    """The state of one document's analysis."""
+
+    def __init__(self, finder: QuoteFinder, text: str, low: str, quoted: list[Quoted],
+                 cues: list[tuple[int, int, Cue]]) -> None:
+        self.f = finder
+        self.lex = finder.lex
+        self.text = text
+        self.low = low
+        self.n = len(text)
+        self.quoted = quoted
+        self.qopens = [q.open for q in quoted]
+        self.cues = cues
+        self.cstarts = [c[0] for c in cues]
+        self.used: set[int] = set()  # indexes of cues already attributed
+        self.abbr = self.lex.abbreviations
+        self.sent = Sentences(text, self.abbr)
+
+    # -- small helpers -----------------------------------------------------------------
+
+    def word(self, span: tuple[int, int]) -> str:
+        return self.low[span[0] : span[1]]
+
+    def _inside_quote(self, pos: int) -> Quoted | None:
+        k = bisect_right(self.qopens, pos) - 1
+        while k >= 0:
+            q = self.quoted[k]
+            if q.open < pos < q.close:
+                return q
+            if pos - q.open > 20000:
+                break
+            k -= 1
+            if k >= 0 and self.quoted[k].close < pos and pos - self.quoted[k].close > 0:
+                # stretches do not nest except singles inside doubles, which are dropped
+                break
+        return None
+
+    def _is_noun_use(self, start: int, floor: int) -> bool:
+        """A cue word used as a noun: "the claims", "his remarks", "Russia's warning"."""
+        j = start - 1
+        while j >= floor and self.text[j] == " ":
+            j -= 1
+        k = j
+        while k >= floor and (self.text[k].isalnum() or self.text[k] in "'’"):
+            k -= 1
+        prev = self.low[k + 1 : j + 1]
+        if not prev:
+            return False
+        return prev in self.lex.determiners or prev.endswith(("'s", "’s", "s'", "s’"))
+
+    def subject_before(self, v: int, floor: int) -> tuple[tuple[int, int] | None, str]:
+        """The subject noun phrase that ends right before the cue at ``v``."""
+        lex = self.lex
+        toks = tokens(self.text, max(floor, v - 200), v)
+        low = self.low
+        i = len(toks) - 1
+        while i >= 0:
+            w = low[toks[i][0] : toks[i][1]]
+            if w in lex.skip_before_verb or (
+                w.endswith("ly") and len(w) > 4 and self.text[toks[i][0]].islower()
+                and w not in lex.np_link
+            ):
+                i -= 1
+                continue
+            break
+        if i < 0:
+            return None, "none"
+        w = low[toks[i][0] : toks[i][1]]
+        appositive: tuple[int, int] | None = None
+        if w == ",":
+            # "Smith, 54, said" / "Jane Doe, who chairs the committee, said"
+            j = i - 1
+            while j >= 0 and i - j <= 14 and low[toks[j][0] : toks[j][1]] not in (",", ".", '"', "“", "”", ";", ":"):
+                j -= 1
+            if j < 0 or low[toks[j][0] : toks[j][1]] != ",":
+                return None, "none"
+            appositive = (toks[j + 1][0], toks[i - 1][1]) if j + 1 <= i - 1 else None
+            i = j - 1
+            if i < 0:
+                return None, "none"
+            w = low[toks[i][0] : toks[i][1]]
+        if w in lex.pronouns:
+            return toks[i], "pronoun"
+        span = self._np_back(toks, i)
+        if span is None:
+            return None, "none"
+        if appositive is not None:
+            head = self.text[span[0] : span[1]]
+            app = self.text[appositive[0] : appositive[1]]
+            if not any(t[:1].isupper() for t in head.split()[1:]) and app[:1].isupper() and app.split()[0].lower() not in lex.np_stop:
+                if all(t[:1].isupper() or t.lower() in lex.title_small for t in app.split()):
+                    return appositive, "np"
+        return span, "np"
+
+    def _np_back(self, toks: list[tuple[int, int]], i: int) -> tuple[int, int] | None:
+        lex = self.lex
+        low = self.low
+        text = self.text
+        w = low[toks[i][0] : toks[i][1]]
+        if not (text[toks[i][0]].isalnum()) or w in lex.np_stop or lex.is_verbish(w) or w in lex.np_link or w in lex.determiners and w not in ("one",):
+            return None
+        start = i
+        det = False
+        k = i - 1
+        while k >= 0 and i - k < 10:
+            a, b = toks[k]
+            w = low[a:b]
+            if not text[a].isalnum():
+                break
+            if w in lex.np_link:
+                if k == 0:
+                    break
+                k -= 1
+                continue
+            if det:
+                # after a determiner, only a linking preposition lets the phrase go on
+                if low[toks[k + 1][0] : toks[k + 1][1]] not in lex.np_link:
+                    break
+                det = False
+            if w in lex.np_stop or w in lex.forms or w in lex.finite or w in lex.subject_end:
+                break
+            if w in lex.pronouns and w not in ("i",):
+                break
+            if w in lex.determiners:
+                det = True
+            if w.endswith("ed") and text[a].islower() and len(w) > 4:
+                break
+            start = k
+            k -= 1
+        # drop a leading linking preposition ("to the minister")
+        while start < i and low[toks[start][0] : toks[start][1]] in lex.np_link:
+            start += 1
+        return (toks[start][0], toks[i][1])
+
+    def np_forward(self, pos: int, limit: int) -> tuple[int, int] | None:
+        """The noun phrase starting at ``pos`` ("said Jane Doe, …", "according to X, …")."""
+        lex = self.lex
+        toks = tokens(self.text, pos, min(limit, pos + 160))
+        low = self.low
+        text = self.text
+        end = -1
+        start = -1
+        for idx, (a, b) in enumerate(toks):
+            if idx >= 10:
+                break
+            w = low[a:b]
+            if not text[a].isalnum():
+                if w in ("'", "’") and end != -1:
+                    continue
+                break
+            if start == -1:
+                if w in lex.np_stop and w not in ("this",) or w in lex.forms:
+                    return None
+                start = a
+                end = b
+                continue
+            if w in lex.np_stop_forward or w in lex.forms or w in lex.finite:
+                break
+            if w.endswith("ed") and text[a].islower() and len(w) > 4:
+                break
+            end = b
+        if start == -1:
+            return None
+        # drop trailing linking words ("officials in")
+        while True:
+            parts = text[start:end].rsplit(None, 1)
+            if len(parts) == 2 and parts[1].lower() in lex.np_link | lex.determiners:
+                end = start + len(parts[0])
+                continue
+            break
+        return (start, end)
+
+    def main_subject(self, ss: int, v: int) -> tuple[tuple[int, int] | None, str]:
+        """The subject of the sentence starting at ``ss`` (for ", noting that …")."""
+        lex = self.lex
+        toks = tokens(self.text, ss, v)
+        low = self.low
+        i = 0
+        if toks and low[toks[0][0] : toks[0][1]] in lex.intro:
+            for k, t in enumerate(toks):
+                if low[t[0] : t[1]] == ",":
+                    i = k + 1
+                    break
+            else:
+                return None, "none"
+        if i >= len(toks):
+            return None, "none"
+        w = low[toks[i][0] : toks[i][1]]
+        if w in lex.pronouns:
+            return toks[i], "pronoun"
+        if not self.text[toks[i][0]].isalnum() or w in lex.np_stop:
+            return None, "none"
+        end = i
+        k = i + 1
+        while k < len(toks) and k - i < 10:
+            a, b = toks[k]
+            w = low[a:b]
+            if not self.text[a].isalnum() or w in lex.np_stop or lex.is_verbish(w):
+                break
+            if w.endswith("ed") and self.text[a].islower() and len(w) > 4:
+                break
+            end = k
+            k += 1
+        if k >= len(toks) or k - i >= 10:
+            return None, "none"
+        return (toks[i][0], toks[end][1]), "np"
+
+    def _speaker_for(self, ci: int, ss: int) -> tuple[tuple[int, int] | None, str]:
+        """The speaker mention of the verb cue ``ci`` (subject, or main subject for -ing)."""
+        a, b, cue = self.cues[ci]
+        prev = self.text[ss:a].rstrip()
+        if cue.participle and (prev.endswith(",") or prev.endswith("while") or prev.endswith("before")):
+            # ", adding that …": the speaker of the sentence so far
+            for k in range(ci - 1, -1, -1):
+                pa, pb, pc = self.cues[k]
+                if pa < ss:
+                    break
+                if k in self.spoken:
+                    return self.spoken[k]
+            return self.main_subject(ss, a)
+        return self.subject_before(a, ss)
+
+    # -- direct quotes -----------------------------------------------------------------
+
+    def _after(self, q: Quoted) -> tuple[int, tuple[int, int] | None, str, int] | None:
+        """A cue right after the closing mark: (cue index, speaker, mode, frame end)."""
+        p = q.close + 1
+        k = bisect_left(self.cstarts, p)
+        if k >= len(self.cues):
+            return None
+        a, b, cue = self.cues[k]
+        if a - p > _AFTER_REACH or k in self.used:
+            return None
+        nl = self.text.find("\n", p, a)
+        if nl != -1:
+            return None
+        frame = tokens(self.text, p, a)
+        low = self.low
+        lex = self.lex
+        while frame and low[frame[0][0] : frame[0][1]] in (",", "—", "–", "-"):
+            frame.pop(0)
+        content_end = self.text[q.end - 1] if q.end > q.start else ""
+        first = frame[0][0] if frame else a
+        if content_end == "." and not self.text[first].islower():
+            return None
+        if not frame:
+            if cue.participle:
+                return None
+            sp = self.np_forward(b, self.sent.end(b))
+            if sp is None:
+                return None
+            return k, sp, "np", max(b, sp[1])
+        if cue.role == "source":
+            return None
+        for t in frame:
+            w = low[t[0] : t[1]]
+            if w in ('"', "“", "”", ".", "!", "?", ";", ":", "'", "‘", "’") or w in lex.forms or (
+                w in lex.np_stop and w not in lex.skip_before_verb
+            ):
+                return None
+        if len(frame) > 12:
+            return None
+        sp, mode = self.subject_before(a, p)
+        if sp is None:
+            return None
+        return k, sp, mode, b
+
+    def _before(self, q: Quoted) -> tuple[int, tuple[int, int] | None, str] | None:
+        """A cue right before the opening mark: (cue index, speaker, mode)."""
+        o = q.open
+        k = bisect_left(self.cstarts, o) - 1
+        if k < 0:
+            return None
+        a, b, cue = self.cues[k]
+        if b > o or k in self.used or o - b > 120:
+            return None
+        ss = self.sent.start(a)
+        if self.text.find("\n", b, o) != -1:
+            return None
+        frame = tokens(self.text, b, o)
+        low = self.low
+        lex = self.lex
+        punct = ""
+        if frame and low[frame[-1][0] : frame[-1][1]] in (":", ",", "—", "–", "-"):
+            punct = low[frame[-1][0] : frame[-1][1]]
+            frame.pop()
+        if cue.role == "source":
+            if not frame or not punct:
+                return None
+            sp = self.np_forward(b, o)
+            if sp is None:
+                return None
+            return k, sp, "np"
+        if len(frame) > 6:
+            return None
+        for t in frame:
+            w = low[t[0] : t[1]]
+            if not self.text[t[0]].isalnum() or w == "that" or lex.is_verbish(w) or w in ("if", "whether", "what", "how", "why", "when"):
+                return None
+        if frame and not punct:
+            return None
+        if self._is_noun_use(a, ss):
+            return None
+        sp, mode = self._speaker_for(k, ss)
+        if sp is None:
+            return None
+        return k, sp, mode
+
+    def _title_like(self, q: Quoted) -> bool:
+        """A title, name or term: after "so-called", "the film" …, or in Title Case."""
+        lex = self.lex
+        before = tokens(self.text, max(0, q.open - 40), q.open)[-2:]
+        for t in before:
+            if self.low[t[0] : t[1]] in lex.title_before:
+                return True
+        content = self.text[q.start : q.end]
+        if content[-1:] in ".!?,":
+            return False
+        words = content.split()
+        if len(words) > 8:
+            return False
+        caps = [w for w in words if w.lower() not in lex.title_small]
+        return bool(caps) and all(w[:1].isupper() or not w[:1].isalpha() for w in caps)
+
+    def _words(self, q: Quoted) -> int:
+        n = 0
+        for s, e in q.parts:
+            if e - s > 400:
+                return 1000
+            n += len(self.text[s:e].split())
+        return n
+
+    def direct(self) -> list[_Cand]:
+        out: list[_Cand] = []
+        self.spoken: dict[int, tuple[tuple[int, int] | None, str]] = {}
+        self.fragments: list[Quoted] = []  # quoted stretches that are not quotes by themselves
+        quoted = self.quoted
+        doubles_seen = any(not q.single for q in quoted)
+        skip_next = -1
+        for idx, q in enumerate(quoted):
+            if idx == skip_next:
+                continue
+            words = self._words(q)
+            after = self._after(q)
+            before = None if after is not None else self._before(q)
+            if after is not None:
+                ci, sp, mode, frame_end = after
+                if words < self.f.min_words and not self._opens_sentence(q):
+                    self.fragments.append(q)
+                    continue
+                self.used.add(ci)
+                self.spoken[ci] = (sp, mode)
+                parts = list(q.parts)
+                # an interrupted quote: '"We will," he said, "win."'
+                if idx + 1 < len(quoted):
+                    nq = quoted[idx + 1]
+                    between = self.text[frame_end : nq.open] if nq.open - frame_end < 40 else "x."
+                    if nq.single == q.single and between.strip(" ,") == "" and "," in between:
+                        parts.extend(nq.parts)
+                        skip_next = idx + 1
+                a, b, _ = self.cues[ci]
+                out.append(_Cand("direct", parts, (a, b), sp, mode, q))
+            elif before is not None:
+                ci, sp, mode = before
+                if words < self.f.min_words and self.text[q.end - 1 : q.end] not in ".!?":
+                    # 'said "no"' — a one-word answer is still a quote, a term is not
+                    if self._title_like(q) or words < 1:
+                        self.fragments.append(q)
+                        continue
+                self.used.add(ci)
+                self.spoken[ci] = (sp, mode)
+                a, b, _ = self.cues[ci]
+                out.append(_Cand("direct", list(q.parts), (a, b), sp, mode, q))
+            else:
+                if words < self.f.min_words or self._title_like(q) or (q.single and doubles_seen):
+                    self.fragments.append(q)
+                    continue
+                out.append(_Cand("direct", list(q.parts), None, None, "inherit", q))
+        return out
+
+    def _opens_sentence(self, q: Quoted) -> bool:
+        j = q.open - 1
+        while j >= 0 and self.text[j] in " \t":
+            j -= 1
+        return j < 0 or self.text[j] in ".!?:\n\"”’'"
+
+    # -- indirect quotes ---------------------------------------------------------------
+
+    def _clause_end(self, cs: int) -> int:
+        text = self.text
+        e = self.sent.end(cs)
+        k = bisect_right(self.cstarts, cs)
+        while k < len(self.cues) and self.cues[k][0] < e:
+            a, b, cue = self.cues[k]
+            if cue.participle or cue.role == "source":
+                j = a - 1
+                while j > cs and text[j] == " ":
+                    j -= 1
+                if text[j] == ",":
+                    e = j
+                    break
+            k += 1
+        # a quoted stretch that starts inside the clause ends inside it too
+        i = bisect_left(self.qopens, cs)
+        while i < len(self.quoted) and self.quoted[i].open < e:
+            q = self.quoted[i]
+            if q.close >= e and q.close - cs < 3000:
+                e2 = self.sent.end(q.close + 1)
+                e = max(e, min(e2, q.close + 1) if e2 == q.close + 1 else q.close + 1)
+            i += 1
+        while e > cs and text[e - 1] in _PUNCT_STRIP:
+            e -= 1
+        return e
+
+    def _that_or_bare(self, ci: int) -> int | None:
+        """Where the reported clause after cue ``ci`` starts, or ``None``."""
+        a, b, cue = self.cues[ci]
+        text = self.text
+        low = self.low
+        lex = self.lex
+        toks = tokens(text, b, min(self.n, b + 160))
+        # "said (on Monday / to reporters / in a statement) that …"
+        first: str | None = None
+        for idx, (s, e) in enumerate(toks[: _GAP + 1]):
+            w = low[s:e]
+            if w == "that":
+                if first is not None and not (
+                    cue.object or first in lex.adverbial_start or first.endswith("ly")
+                ):
+                    break  # "suggests a model for cooperation that …": a relative clause
+                if idx + 1 < len(toks):
+                    return toks[idx + 1][0]
+                return None
+            if w == ",":
+                continue
+            if first is None:
+                first = w
+            if w in lex.adverbial_start:
+                continue
+            if not text[s].isalnum() or w in lex.np_stop or lex.is_verbish(w) or w in ("of", "about"):
+                break
+        if not cue.bare or not toks:
+            return None
+        i = 0
+        if cue.object:
+            # "told reporters the …", "told the BBC the …"
+            w = low[toks[0][0] : toks[0][1]]
+            if w in ("him", "her", "them", "me", "us", "reporters", "journalists", "mps", "parliament", "lawmakers", "supporters", "viewers", "listeners"):
+                i = 1
+            elif w in ("the", "a") and len(toks) > 2 and text[toks[1][0]].isupper():
+                i = 2
+                while i < len(toks) and i < 4 and text[toks[i][0]].isupper():
+                    i += 1
+            elif text[toks[0][0]].isupper():
+                i = 1
+                while i < len(toks) and i < 3 and text[toks[i][0]].isupper():
+                    i += 1
+            else:
+                return None
+        if i >= len(toks):
+            return None
+        s0, e0 = toks[i]
+        w = low[s0:e0]
+        if not text[s0].isalnum() or w in lex.np_link or w in ("so", "to", "about", "of", "with", "by", "as", "goodbye", "sorry", "yes", "no", "nothing", "something", "anything", "little", "much", "more", "so", "thanks"):
+            return None
+        if w in lex.forms or (w in lex.np_stop and w not in ("it", "this", "these", "those", "there")):
+            return None
+        clause_end = self.sent.end(s0)
+        count = 0
+        for s, e in toks[i + 1 :]:
+            if s >= clause_end:
+                break
+            count += 1
+            if count > 9:
+                break
+            w = low[s:e]
+            if w in ("that", "which", "who", "whose", "where", ",", ";", ":", "(", "of"):
+                break  # an object with a relative clause, not a reported clause
+            if w in lex.finite or w in lex.forms or (w.endswith("ed") and len(w) > 3 and text[s].islower()):
+                if count >= 1:
+                    return s0
+        return None
+
+    def _inverted(self, ci: int, ss: int) -> tuple[list[tuple[int, int]], tuple[int, int] | None, str] | None:
+        """", X said." / ", said X." / "The talks, he said, will resume.": (parts, speaker, mode)."""
+        a, b, cue = self.cues[ci]
+        text = self.text
+        low = self.low
+        lex = self.lex
+        se = self.sent.end(b)
+        prev_end = a
+        while prev_end > ss and text[prev_end - 1] == " ":
+            prev_end -= 1
+        if prev_end > ss and text[prev_end - 1] == ",":
+            # ", said X."
+            sp = self.np_forward(b, se)
+            if sp is None:
+                return None
+            comma = prev_end - 1
+            mode = "pronoun" if low[sp[0] : sp[1]] in lex.pronouns else "np"
+            frame_end = sp[1]
+        else:
+            sp, mode = self.subject_before(a, ss)
+            if sp is None:
+                return None
+            j = sp[0] - 1
+            # the subject must follow a comma (skipping adverbs between: ", he later said")
+            while j > ss and text[j] == " ":
+                j -= 1
+            if j <= ss or text[j] != ",":
+                return None
+            comma = j
+            frame_end = b
+        if comma - ss < 8:
+            return None
+        if text[comma - 1] in _QUOTE_CHARS:
+            return None  # '"…," he said' belongs to the direct quote
+        # after the cue: at most a few words of adverbial, then the end or ", rest of the sentence"
+        rest = tokens(text, frame_end, min(se + 1, frame_end + 200))
+        second: tuple[int, int] | None = None
+        for idx, (s, e) in enumerate(rest):
+            w = low[s:e]
+            if w == ",":
+                tail = s + 1
+                while tail < se and text[tail] == " ":
+                    tail += 1
+                if se - tail > 3:
+                    second = (tail, se)
+                break
+            if idx >= 7 or w in lex.finite or w in ("that",) or not text[s].isalnum() and w not in (".", "!", "?"):
+                if w in (".", "!", "?"):
+                    break
+                return None
+        parts = []
+        first_end = comma
+        start = ss
+        if text[start] in _QUOTE_CHARS:
+            return None
+        parts.append((start, first_end))
+        if second is not None:
+            # "The talks, he said, will resume." — the clause goes on after the frame
+            if first_end - start > 60 or self._clause_starts(start, first_end):
+                pass
+            else:
+                e2 = second[1]
+                while e2 > second[0] and text[e2 - 1] in _PUNCT_STRIP:
+                    e2 -= 1
+                parts.append((second[0], e2))
+        return parts, sp, mode
+
+    def _clause_starts(self, s: int, e: int) -> bool:
+        """Whether ``text[s:e]`` already holds a finite verb (so it is a whole clause)."""
+        lex = self.lex
+        for a, b in tokens(self.text, s, e):
+            w = self.low[a:b]
+            if w in lex.finite or (w.endswith("ed") and len(w) > 3):
+                return True
+        return False
+
+    def _according(self, ci: int, ss: int) -> tuple[list[tuple[int, int]], tuple[int, int] | None] | None:
+        a, b, cue = self.cues[ci]
+        text = self.text
+        low = self.low
+        lex = self.lex
+        se = self.sent.end(b)
+        lead = tokens(text, ss, a)
+        initial = all(low[s:e] in lex.intro or low[s:e] == "," for s, e in lead)
+        sp = self.np_forward(b, se)
+        if sp is None:
+            return None
+        if initial:
+            j = sp[1]
+            while j < se and text[j] == " ":
+                j += 1
+            if j >= se or text[j] != ",":
+                return None
+            cs = j + 1
+            while cs < se and text[cs] == " ":
+                cs += 1
+            if cs < self.n and text[cs] in _QUOTE_CHARS:
+                return None  # the direct quote took it
+            ce = self._clause_end(cs)
+            if ce - cs < 8:
+                return None
+            return [(cs, ce)], sp
+        e = a
+        while e > ss and text[e - 1] in _PUNCT_STRIP:
+            e -= 1
+        if e - ss < 8 or text[e - 1] in _QUOTE_CHARS:
+            return None
+        return [(ss, e)], sp
+
+    def indirect(self, cands: list[_Cand]) -> list[_Cand]:
+        lex = self.lex
+        text = self.text
+        found: list[_Cand] = []
+        for ci, (a, b, cue) in enumerate(self.cues):
+            if ci in self.used or cue.direct_only:
+                continue
+            if self.quoted and self._inside_quote(a) is not None:
+                continue
+            ss = self.sent.start(a)
+            if cue.role == "source":
+                got = self._according(ci, ss)
+                if got is None:
+                    continue
+                parts, sp = got
+                mode = "pronoun" if self.low[sp[0] : sp[1]] in lex.pronouns else "np"
+                found.append(_Cand("indirect", parts, (a, b), sp, mode))
+                self.used.add(ci)
+                self.spoken[ci] = (sp, mode)
+                continue
+            if self._is_noun_use(a, ss):
+                continue
+            cs = self._that_or_bare(ci)
+            if cs is not None:
+                if cs < self.n and text[cs] in _QUOTE_CHARS and self._quote_at(cs) is not None:
+                    pass  # 'said that "…"' — a mixed quote, handled below as a clause
+                ce = self._clause_end(cs)
+                if ce - cs < 3:
+                    continue
+                sp, mode = self._speaker_for(ci, ss)
+                if sp is None:
+                    # passive "It is said that …" or no subject: no speaker, no quote
+                    continue
+                found.append(_Cand("indirect", [(cs, ce)], (a, b), sp, mode))
+                self.used.add(ci)
+                self.spoken[ci] = (sp, mode)
+                continue
+            got = self._inverted(ci, ss)
+            if got is not None:
+                parts, sp, mode = got
+                found.append(_Cand("indirect", parts, (a, b), sp, mode))
+                self.used.add(ci)
+                self.spoken[ci] = (sp, mode)
+        if not found:
+            return cands
+        return self._merge(cands, found)
+
+    def _quote_at(self, pos: int) -> Quoted | None:
+        k = bisect_left(self.qopens, pos)
+        if k < len(self.quoted) and self.quoted[k].open == pos:
+            return self.quoted[k]
+        return None
+
+    def _merge(self, direct: list[_Cand], indirect: list[_Cand]) -> list[_Cand]:
+        """Mark clauses with quoted fragments as mixed; drop what they absorb or overlap."""
+        absorbed: set[int] = set()
+        keep_ind: list[_Cand] = []
+        dstarts = [c.quoted.open if c.quoted else c.pos for c in direct]
+        for c in indirect:
+            s, e = c.parts[0][0], c.parts[-1][1]
+            clash = False
+            mixed = False
+            k = bisect_left(dstarts, s - 1)
+            while k < len(direct) and dstarts[k] < e:
+                d = direct[k]
+                q = d.quoted
+                if q is not None and q.open >= s - 1 and q.close <= e + 1:
+                    if d.cue is None:
+                        absorbed.add(k)
+                        mixed = True
+                    else:
+                        clash = True
+                elif q is not None:
+                    clash = True
+                k += 1
+            if clash:
+                continue
+            if not mixed:
+                # scare-quoted fragments inside the clause make it mixed too
+                i = bisect_left(self.qopens, s)
+                while i < len(self.quoted) and self.quoted[i].open < e:
+                    if self.quoted[i] in self.fragments and not self._title_like(self.quoted[i]):
+                        mixed = True
+                        break
+                    i += 1
+            if mixed:
+                c.label = "mixed"
+            keep_ind.append(c)
+        out = [d for k, d in enumerate(direct) if k not in absorbed]
+        out.extend(keep_ind)
+        return out
+
+    # -- findings ----------------------------------------------------------------------
+
+    def findings(self, cands: list[_Cand], entities: tuple[Any, ...]) -> list[Finding]:
+        text = self.text
+        resolver = Resolver(text, self.low, entities, self.lex, self.sent)
+        out: list[Finding] = []
+        seen: set[tuple[int, int]] = set()
+        inherit = self.f.inherit
+        for c in cands:
+            s, e = c.parts[0][0], c.parts[-1][1]
+            if e <= s or (s, e) in seen:
+                continue
+            seen.add((s, e))
+            sp: Speaker | None = None
+            if c.mode == "np" and c.speaker is not None:
+                sp = resolver.named(*c.speaker)
+            elif c.mode == "pronoun" and c.speaker is not None:
+                sp = resolver.pronoun(*c.speaker)
+            elif c.mode == "inherit" and inherit:
+                sp = resolver.inherit(s)
+            attrs: dict[str, Any] = {
+                "speaker": sp.name if sp is not None else None,
+                "speaker_span": list(c.speaker) if c.speaker is not None else None,
+                "cue": text[c.cue[0] : c.cue[1]] if c.cue is not None else None,
+                "cue_span": list(c.cue) if c.cue is not None else None,
+            }
+            if len(c.parts) > 1:
+                attrs["parts"] = [list(p) for p in c.parts]
+            refs = {"speaker": sp.ref} if sp is not None and sp.ref else {}
+            out.append(Finding("quote", s, e, text[s:e], label=c.label, attributes=attrs, refs=refs))
+        return out

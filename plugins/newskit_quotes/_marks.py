@@ -1,0 +1,172 @@
+"""Pair quotation marks into quoted stretches, robustly.
+
+Marks are classified by what stands on either side of them (an opening mark follows a
+space or the start of a paragraph and precedes a word; a closing one follows a word), then
+paired left to right within a paragraph. A paragraph whose quote is still open continues
+when the next paragraph starts with an opening mark (the newspaper convention for a quote
+over several paragraphs). A mark that cannot be paired is dropped: an unbalanced mark
+costs at most the quote it belongs to, never the rest of the document.
+
+Single quotation marks are paired only outside double-quoted stretches (inside, they are
+nested quotes and belong to the outer quote); an apostrophe between two letters is no mark.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+__all__ = ["Quoted", "find_quoted"]
+
+_DOUBLE = re.compile('["“”„«»]')
+_SINGLE = re.compile("['‘’‹›]")
+
+_OPEN, _CLOSE, _EITHER = 1, 2, 3
+
+#: characters after which a mark opens (besides whitespace)
+_OPEN_LEFT = frozenset("([{—–-/\"“”„'‘’«»‹›")
+#: characters before which a mark closes (besides whitespace)
+_CLOSE_RIGHT = frozenset(".,;:!?)]}—–-…\"“”„'‘’«»‹›/")
+#: how far a continuing paragraph's opening mark may stand from the paragraph break
+_MAX_INDENT = 12
+
+
+class Quoted:
+    """A quoted stretch: the positions of its marks and its content parts."""
+
+    __slots__ = ("open", "close", "parts", "single")
+
+    def __init__(self, open_: int, close: int, parts: list[tuple[int, int]], single: bool) -> None:
+        self.open = open_
+        self.close = close
+        self.parts = parts
+        self.single = single
+
+    @property
+    def start(self) -> int:
+        return self.parts[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.parts[-1][1]
+
+    def __repr__(self) -> str:
+        return f"Quoted({self.open}, {self.close}, {self.parts}, single={self.single})"
+
+
+def _role_double(text: str, i: int, n: int) -> int:
+    ch = text[i]
+    left = text[i - 1] if i > 0 else " "
+    right = text[i + 1] if i + 1 < n else " "
+    lo = left.isspace() or left in _OPEN_LEFT
+    rc = right.isspace() or right in _CLOSE_RIGHT
+    if ch in "“„«":
+        return _CLOSE if (rc and not lo and right.isspace()) else _OPEN
+    if ch in "”»":
+        return _OPEN if (lo and left.isspace() and not rc) else _CLOSE
+    if lo and not rc:
+        return _OPEN
+    if rc and not lo:
+        return _CLOSE
+    if lo and rc:
+        # a mark between spaces is noise; after a bracket or dash and before a space it closes
+        return 0 if left.isspace() else _CLOSE
+    return _EITHER
+
+
+def _role_single(text: str, i: int, n: int) -> int:
+    ch = text[i]
+    left = text[i - 1] if i > 0 else " "
+    right = text[i + 1] if i + 1 < n else " "
+    if left.isalnum() and right.isalnum():
+        return 0  # an apostrophe: it's, O'Neill
+    lo = left.isspace() or left in _OPEN_LEFT
+    rc = right.isspace() or right in _CLOSE_RIGHT
+    if ch in "‘‹":
+        return _OPEN if not right.isspace() else 0
+    if lo and right.isalpha():
+        if ch == "’":
+            return 0  # ’90s, ’em: elision, not a mark
+        return _OPEN
+    if rc and not left.isspace():
+        return _CLOSE
+    return 0
+
+
+def _pair(text: str, positions: list[int], role, single: bool) -> list[Quoted]:
+    n = len(text)
+    out: list[Quoted] = []
+    open_at = -1  # position of the pending opening mark
+    content = 0  # start of the current part
+    parts: list[tuple[int, int]] = []
+    last = 0  # position after the last mark of the pending quote
+    for i in positions:
+        r = role(text, i, n)
+        if not r:
+            continue
+        if open_at >= 0:
+            nl = text.find("\n", last, i)
+            if nl != -1:
+                # a paragraph break inside an open quote: continue or drop it
+                last_nl = text.rfind("\n", nl, i)
+                if (
+                    r & _OPEN
+                    and i - last_nl <= _MAX_INDENT
+                    and (last_nl + 1 == i or text[last_nl + 1 : i].isspace())
+                    and (last_nl == nl or (last_nl - nl <= _MAX_INDENT and text[nl:last_nl].isspace()))
+                ):
+                    end = nl
+                    while end > content and text[end - 1].isspace():
+                        end -= 1
+                    if end > content:
+                        parts.append((content, end))
+                    content = i + 1
+                    last = i + 1
+                    continue
+                open_at = -1
+                parts = []
+            else:
+                if r & _CLOSE:
+                    if i > content:
+                        parts.append((content, i))
+                    if parts:
+                        out.append(Quoted(open_at, i, parts, single))
+                    open_at = -1
+                    parts = []
+                    continue
+                # a second opening mark: the pending one was never closed; start again here
+                open_at = i
+                content = i + 1
+                last = i + 1
+                parts = []
+                continue
+        if r & _OPEN:
+            open_at = i
+            content = i + 1
+            last = i + 1
+            parts = []
+    return out
+
+
+def find_quoted(text: str, single_quotes: bool = True) -> list[Quoted]:
+    """All quoted stretches of ``text``, in order (double marks, then top-level singles)."""
+    if '"' not in text and "“" not in text and "”" not in text and "„" not in text and "«" not in text:
+        doubles: list[Quoted] = []
+    else:
+        doubles = _pair(text, [m.start() for m in _DOUBLE.finditer(text)], _role_double, False)
+    if not single_quotes or ("'" not in text and "‘" not in text and "’" not in text and "‹" not in text):
+        return doubles
+    positions = [m.start() for m in _SINGLE.finditer(text)]
+    if doubles:
+        starts = [q.open for q in doubles]
+        keep = []
+        for p in positions:
+            k = bisect_right(starts, p) - 1
+            if k >= 0 and doubles[k].open < p < doubles[k].close:
+                continue
+            keep.append(p)
+        positions = keep
+    singles = _pair(text, positions, _role_single, True)
+    if not singles:
+        return doubles
+    return sorted(doubles + singles, key=lambda q: q.open)

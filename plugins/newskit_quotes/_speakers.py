@@ -1,0 +1,191 @@
+"""Speakers: from a mention at the cue to a name, and to an entity finding when linked.
+
+A named mention is linked to the entity finding that covers its head (the part before
+"of/to/for…": "a former ambassador to Russia" is not Russia). A description ("the Russian
+leader") is linked the same way, through the entity that the ``entities`` component
+resolved it to. A pronoun goes to the most salient compatible speaker or entity: earlier
+speakers in its own sentence, then each earlier sentence in turn, its subject (leftmost
+mention) first. Gender comes from the entities' ``gender`` attribute.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from typing import Any
+
+from newskit_quotes._lexicon import Lexicon
+from newskit_quotes._text import TOKEN, Sentences
+
+__all__ = ["Resolver", "Speaker"]
+
+#: entity label → what a pronoun may call it
+_REFERS = {"PERSON": "person", "ORG": "org", "GPE": "org", "LOC": "org", "NORP": "group"}
+#: preference among entities covering one mention
+_PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "LOC": 3}
+#: how far back (characters) a pronoun looks for its antecedent
+_LOOKBACK = 2500
+#: how many sentences back a pronoun looks
+_SENTENCES = 6
+
+
+class Speaker:
+    """A resolved speaker: its name, the entity id when linked, and what it can be called."""
+
+    __slots__ = ("name", "ref", "gender", "refers", "pos")
+
+    def __init__(self, name: str | None, ref: str | None, gender: str, refers: str, pos: int) -> None:
+        self.name = name
+        self.ref = ref
+        self.gender = gender
+        self.refers = refers
+        self.pos = pos
+
+
+def _compatible(gender: str, refers: str, want_gender: str, want_refers: str) -> bool:
+    if want_refers == "person":
+        return refers == "person" and not (gender and want_gender and gender != want_gender)
+    if want_refers == "org":
+        return refers == "org"
+    return refers in ("group", "org")
+
+
+class Resolver:
+    """Resolves speaker mentions of one document, in document order."""
+
+    def __init__(
+        self, text: str, low: str, entities: tuple[Any, ...], lex: Lexicon, sent: Sentences
+    ) -> None:
+        self.sent = sent
+        self.text = text
+        self.low = low
+        self.lex = lex
+        self.ents = [e for e in entities if e.start is not None]
+        self.starts = [e.start for e in self.ents]
+        self.history: list[Speaker] = []
+
+    # -- entities ----------------------------------------------------------------------
+
+    def _entity_speaker(self, e: Any, pos: int) -> Speaker:
+        attrs = e.attributes
+        name = attrs.get("name") or e.text
+        return Speaker(
+            name, e.id, str(attrs.get("gender") or ""), _REFERS.get(e.label or "", "org"), pos
+        )
+
+    def _covering(self, s: int, e: int) -> Any | None:
+        """The best entity overlapping ``[s, e)`` that is not a possessor ("China's ministry")."""
+        if not self.ents:
+            return None
+        k = bisect_left(self.starts, e)
+        best = None
+        best_key: tuple[int, int] | None = None
+        i = k - 1
+        while i >= 0:
+            ent = self.ents[i]
+            if ent.start < s - 200:
+                break
+            if ent.end > s:
+                after = self.low[ent.end : ent.end + 2]
+                if not (after in ("'s", "’s") and ent.end < e):
+                    key = (_PRIORITY.get(ent.label or "", 9), -ent.end)
+                    if best_key is None or key < best_key:
+                        best, best_key = ent, key
+            i -= 1
+        return best
+
+    # -- mentions ----------------------------------------------------------------------
+
+    def _head_end(self, s: int, e: int) -> int:
+        """End of a noun phrase's head: before the first linking preposition."""
+        link = self.lex.np_link
+        low = self.low
+        for m in TOKEN.finditer(self.text, s, e):
+            a, b = m.span()
+            if a > s and low[a:b] in link:
+                end = a
+                while end > s and self.text[end - 1].isspace():
+                    end -= 1
+                return end
+        return e
+
+    def named(self, s: int, e: int) -> Speaker:
+        """A noun-phrase mention: linked when an entity covers its head."""
+        head_end = self._head_end(s, e)
+        ent = self._covering(s, head_end)
+        if ent is not None:
+            sp = self._entity_speaker(ent, s)
+        else:
+            mention = self.text[s:e]
+            words = self.low[s:head_end].split()
+            head = words[-1].strip(".,") if words else ""
+            if head in self.lex.org_heads:
+                refers = "org"
+            elif head.endswith("s") and not head.endswith("ss") and mention[:1].islower() or (
+                head.endswith("s") and not head.endswith("ss") and len(words) > 1
+                and not self.text[s:head_end].split()[-1][:1].isupper()
+            ):
+                refers = "group"
+            else:
+                refers = "person"
+            sp = Speaker(mention, None, "", refers, s)
+        self.history.append(sp)
+        return sp
+
+    def pronoun(self, s: int, e: int) -> Speaker:
+        """A pronoun mention: the most salient compatible speaker or entity before it."""
+        word = self.low[s:e]
+        gender, refers = self.lex.pronouns.get(word, ("", "person"))
+        found = self._antecedent(s, gender, refers)
+        if found is None:
+            sp = Speaker(self.text[s:e], None, gender, refers, s)
+        else:
+            sp = Speaker(found.name, found.ref, found.gender or gender, found.refers, s)
+        self.history.append(sp)
+        return sp
+
+    def inherit(self, pos: int) -> Speaker | None:
+        """The previous speaker, for a quote that has no cue of its own."""
+        for sp in reversed(self.history):
+            if sp.pos < pos and pos - sp.pos < _LOOKBACK:
+                if sp.name is None:
+                    return None
+                out = Speaker(sp.name, sp.ref, sp.gender, sp.refers, pos)
+                self.history.append(out)
+                return out
+            if sp.pos < pos:
+                break
+        return None
+
+    def _antecedent(self, pos: int, gender: str, refers: str) -> Speaker | None:
+        history = [
+            h for h in self.history if h.pos < pos and pos - h.pos < _LOOKBACK and h.name is not None
+        ]
+        if not self.ents:
+            for h in reversed(history):
+                if _compatible(h.gender, h.refers, gender, refers):
+                    return h
+            return None
+        # entities: walk back sentence by sentence, speakers first, then entities left to right
+        hi = pos
+        lo = self.sent.start(pos)
+        for step in range(_SENTENCES):
+            for h in reversed(history):
+                if lo <= h.pos < hi and _compatible(h.gender, h.refers, gender, refers):
+                    return h
+            if step > 0:
+                i = bisect_left(self.starts, lo)
+                j = bisect_right(self.starts, hi - 1)
+                for ent in self.ents[i:j]:
+                    sp = self._entity_speaker(ent, ent.start)
+                    if sp.name and _compatible(sp.gender, sp.refers, gender, refers):
+                        after = self.low[ent.end : ent.end + 2]
+                        if after in ("'s", "’s") and sp.refers != "person":
+                            continue
+                        return sp
+            if lo <= 0 or pos - lo > _LOOKBACK:
+                break
+            hi = lo
+            lo = self.sent.start(max(0, lo - 1))
+            if lo >= hi:
+                break
+        return None

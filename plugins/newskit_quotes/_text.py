@@ -1,0 +1,83 @@
+"""Small text helpers: tokens in a window, sentence bounds around a position.
+
+All patterns here are linear (no nested quantifiers) and run only on short windows
+around a candidate, never over the whole document.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+
+__all__ = ["TOKEN", "tokens", "Sentences", "Words"]
+
+#: a word (with inner apostrophes, dots, hyphens: "Russia's", "U.S", "Xi-led") or one symbol
+TOKEN = re.compile(r"\w+(?:[’'&.\-]\w+)*|[^\w\s]")
+#: a sentence boundary: final punctuation (and closing marks) then space or the end, or a newline
+
+
+def tokens(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The (start, end) of every token in ``text[start:end]``."""
+    return [m.span() for m in TOKEN.finditer(text, start, end)]
+
+
+_BOUNDS = re.compile(r"[.!?]+[\"”’')\]]*(?:\s+|\Z)|\n")
+
+
+def _abbreviation(text: str, dot: int, abbreviations: frozenset[str]) -> bool:
+    """Whether the period at ``dot`` closes an abbreviation or an initial ("Mr.", "J.")."""
+    if dot == 0 or not text[dot - 1].isalpha():
+        return False
+    k = text.rfind(" ", max(0, dot - 12), dot)
+    word = text[k + 1 : dot].lstrip("(\"“‘'")
+    if len(word) == 1:
+        return word.isupper()
+    return len(word) < 12 and word.lower() in abbreviations
+
+
+class Sentences:
+    """Sentence boundaries of one document, found in one pass and searched by bisection.
+
+    ``start(pos)`` is where the sentence holding ``pos`` starts; ``end(pos)`` is where it
+    ends (before its final punctuation, or at a line break).
+    """
+
+    __slots__ = ("ends", "starts", "n")
+
+    def __init__(self, text: str, abbreviations: frozenset[str]) -> None:
+        ends = []
+        starts = []
+        for m in _BOUNDS.finditer(text):
+            a = m.start()
+            if text[a] != "\n" and text[a] == "." and _abbreviation(text, a, abbreviations):
+                continue
+            ends.append(a)
+            starts.append(m.end())
+        self.ends = ends
+        self.starts = starts
+        self.n = len(text)
+
+    def start(self, pos: int) -> int:
+        k = bisect_right(self.starts, pos) - 1
+        return self.starts[k] if k >= 0 else 0
+
+    def end(self, pos: int) -> int:
+        k = bisect_left(self.ends, pos)
+        return self.ends[k] if k < len(self.ends) else self.n
+
+
+class Words:
+    """Lower-cased words of a token list, read lazily: ``w[i]``."""
+
+    __slots__ = ("low", "toks")
+
+    def __init__(self, low: str, toks: list[tuple[int, int]]) -> None:
+        self.low = low
+        self.toks = toks
+
+    def __getitem__(self, i: int) -> str:
+        s, e = self.toks[i]
+        return self.low[s:e]
+
+    def __len__(self) -> int:
+        return len(self.toks)
