@@ -9,6 +9,7 @@ safe to open whatever the articles contain.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -30,18 +31,24 @@ h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2.5rem;border-top:1px solid #
 .f{border-radius:3px;padding:0 1px}
 .k-entity{background:#cfe8ff}.k-date{background:#ffe4b3}.k-quote{background:#e3f5d6}
 .k-other{background:#eadcf5}
-.speaker{font-size:.75rem;vertical-align:super;margin-left:2px}
+.speaker{font-size:.75rem;vertical-align:super;margin:0 3px 0 2px}
 .chip{display:inline-block;border-radius:1rem;background:#f0e6ff;padding:.1rem .6rem;margin:.15rem;font-size:.85rem}
 .chip small{color:#555}
 table{border-collapse:collapse;font-size:.85rem;margin-top:1rem;width:100%}
 td,th{border-bottom:1px solid #eee;text-align:left;padding:.2rem .4rem;vertical-align:top}
 .err{color:#a00}
 .legend span{margin-right:.8rem}
+.z::before{content:"\\2038";color:#a0a}
 """
+
+# Lone surrogates (JSON "\ud800" in an input) cannot be written as UTF-8; on the page
+# they show as the replacement character instead of failing the whole page.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _esc(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    text = "" if value is None else str(value)
+    return html.escape(_SURROGATE.sub("\ufffd", text), quote=True)
 
 
 def _tooltip(f: Finding) -> str:
@@ -69,7 +76,12 @@ def _html_id(prefix: str, finding_id: str | None) -> str:
 def _render_text(result: Result, prefix: str) -> str:
     text = result.document.text
     spanned = [f for f in result.findings if f.start is not None and f.end > f.start]  # type: ignore[operator]
-    cuts = {0, len(text)}
+    # Zero-width findings (an insertion point) get an empty marker where they stand.
+    empty: dict[int, list[Finding]] = {}
+    for f in result.findings:
+        if f.start is not None and f.end == f.start:
+            empty.setdefault(f.start, []).append(f)
+    cuts = {0, len(text), *empty}
     for f in spanned:
         cuts.add(f.start)  # type: ignore[arg-type]
         cuts.add(f.end)  # type: ignore[arg-type]
@@ -94,34 +106,40 @@ def _render_text(result: Result, prefix: str) -> str:
         for f in reversed(reopen):
             out.append(_open(f, prefix, first=False, result=result))
             open_stack.append(f)
+        for f in empty.get(point, ()):
+            out.append(_open(f, prefix, first=True, result=result, marker=True) + "</span>")
         for f in starting.get(point, ()):
             out.append(_open(f, prefix, first=True, result=result))
             open_stack.append(f)
         out.append(_esc(text[point:nxt]))
     out.extend("</span>" for _ in open_stack)
+    for f in empty.get(len(text), ()):  # (the loop stops before the last cut)
+        out.append(_open(f, prefix, first=True, result=result, marker=True) + "</span>")
     return "".join(out)
 
 
-def _open(f: Finding, prefix: str, first: bool, result: Result) -> str:
+def _open(f: Finding, prefix: str, first: bool, result: Result, marker: bool = False) -> str:
     ident = f' id="{_esc(_html_id(prefix, f.id))}"' if first else ""
+    zero = " z" if marker else ""
     tag = (
-        f'<span class="f {_kind_class(f.kind)}" data-finding-id="{_esc(f.id)}"'
+        f'<span class="f {_kind_class(f.kind)}{zero}" data-finding-id="{_esc(f.id)}"'
         f' data-kind="{_esc(f.kind)}"{ident} title="{_esc(_tooltip(f))}">'
     )
-    if first and f.kind == "quote":
+    if first and f.kind == "quote" and not marker:
         speaker_id = f.refs.get("speaker")
         speaker = f.attributes.get("speaker")
         if speaker_id and result.get(speaker_id) is not None:
             tag += (
                 f'<a class="speaker" href="#{_esc(_html_id(prefix, speaker_id))}"'
-                f' title="speaker">{_esc(speaker or "speaker")} ↗</a> '
+                f' title="speaker">{_esc(speaker or "speaker")} ↗</a>'
             )
         elif speaker:
-            tag += f'<span class="speaker">{_esc(speaker)}</span> '
+            # No space after the label: the text shown stays the document's text.
+            tag += f'<span class="speaker">{_esc(speaker)}</span>'
     return tag
 
 
-def _themes(result: Result) -> str:
+def _themes(result: Result, prefix: str) -> str:
     chips = []
     for f in result.findings:
         if f.start is not None:
@@ -129,6 +147,7 @@ def _themes(result: Result) -> str:
         conf = f" <small>{f.confidence:.2f}</small>" if f.confidence is not None else ""
         chips.append(
             f'<span class="chip" data-finding-id="{_esc(f.id)}" data-kind="{_esc(f.kind)}"'
+            f' id="{_esc(_html_id(prefix, f.id))}"'
             f' title="{_esc(_tooltip(f))}">{_esc(f.label or f.value)}{conf}</span>'
         )
     return "".join(chips)
@@ -169,7 +188,7 @@ def render_html(results: Iterable[Result], title: str = "newskit results") -> st
             f'<section class="doc" data-document-id="{_esc(doc.stable_id)}">'
             f"<h2>{_esc(doc.title or doc.stable_id)}</h2>"
             f'<p class="meta">{meta}</p>{errors}'
-            f'<div class="themes">{_themes(result)}</div>'
+            f'<div class="themes">{_themes(result, prefix)}</div>'
             f'<div class="text">{_render_text(result, prefix)}</div>'
             f"{_table(result)}</section>"
         )
