@@ -227,6 +227,9 @@ class _Doc:
             w = low[toks[i][0] : toks[i][1]]
         if w in lex.pronouns:
             return toks[i], "pronoun"
+        if w in ("and", "but") and i > 0:
+            # "Groups welcomed the move but said …": the subject of the first verb
+            return self.main_subject(self.sent.start(toks[i][0]), toks[i][0])
         span = self._np_back(toks, i)
         if span is None:
             return None, "none"
@@ -243,7 +246,7 @@ class _Doc:
         low = self.low
         text = self.text
         w = low[toks[i][0] : toks[i][1]]
-        if not (text[toks[i][0]].isalnum()) or w in lex.np_stop or lex.is_verbish(w) or w in lex.np_link or w in lex.determiners and w not in ("one",):
+        if not (text[toks[i][0]].isalnum()) or w in lex.np_stop or w in lex.finite or w in lex.np_link or w in lex.determiners and w not in ("one",):
             return None
         start = i
         det = False
@@ -518,7 +521,13 @@ class _Doc:
                 a, b, _ = self.cues[ci]
                 out.append(_Cand("direct", list(q.parts), (a, b), sp, mode, q))
             else:
-                if words < self.f.min_words or self._title_like(q) or (q.single and doubles_seen):
+                if (
+                    words < self.f.min_words
+                    or self._title_like(q)
+                    or (q.single and doubles_seen)
+                    or not (self._opens_sentence(q) or self.text[q.end - 1] in ".!?")
+                ):
+                    # a term, a title, or a fragment quoted inside someone else's sentence
                     self.fragments.append(q)
                     continue
                 out.append(_Cand("direct", list(q.parts), None, None, "inherit", q))

@@ -71,6 +71,7 @@ class Lexicon:
     title_small: frozenset[str]
     org_heads: frozenset[str]
     abbreviations: frozenset[str]
+    name_stop: frozenset[str]
 
     def is_verbish(self, word: str) -> bool:
         """A cue form, a finite word or a verb that ends a subject."""
@@ -145,6 +146,7 @@ def build_lexicon(cues: dict[str, Any], grammar: dict[str, Any]) -> Lexicon:
         title_small=fs("title_small"),
         org_heads=fs("org_heads"),
         abbreviations=fs("abbreviations"),
+        name_stop=fs("name_stop"),
     )
 
 

@@ -14,6 +14,7 @@ from bisect import bisect_left, bisect_right
 from typing import Any
 
 from newskit_quotes._lexicon import Lexicon
+from newskit_quotes._text import NAME as _NAME
 from newskit_quotes._text import TOKEN, Sentences
 
 __all__ = ["Resolver", "Speaker"]
@@ -67,7 +68,10 @@ class Resolver:
 
     def _entity_speaker(self, e: Any, pos: int) -> Speaker:
         attrs = e.attributes
-        name = attrs.get("name") or e.text
+        if attrs.get("via") == "metonym":
+            name = e.text  # "the Kremlin said": the institution speaks, linked to its state
+        else:
+            name = attrs.get("name") or e.text
         return Speaker(
             name, e.id, str(attrs.get("gender") or ""), _REFERS.get(e.label or "", "org"), pos
         )
@@ -84,7 +88,9 @@ class Resolver:
             ent = self.ents[i]
             if ent.start < s - 200:
                 break
-            if ent.end > s:
+            if ent.end > s and ent.end >= e - 1:
+                # the entity must cover the head (the last word): "the Australian
+                # government" is not Australia, "China's ministry" is not China
                 after = self.low[ent.end : ent.end + 2]
                 if not (after in ("'s", "’s") and ent.end < e):
                     key = (_PRIORITY.get(ent.label or "", 9), -ent.end)
@@ -136,6 +142,8 @@ class Resolver:
         word = self.low[s:e]
         gender, refers = self.lex.pronouns.get(word, ("", "person"))
         found = self._antecedent(s, gender, refers)
+        if found is None and refers == "person":
+            found = self._name_before(s)
         if found is None:
             sp = Speaker(self.text[s:e], None, gender, refers, s)
         else:
@@ -154,6 +162,27 @@ class Resolver:
                 return out
             if sp.pos < pos:
                 break
+        return None
+
+    def _name_before(self, pos: int) -> Speaker | None:
+        """No known antecedent: the first personal name (two or more capitalised words)
+        of the previous sentence, or of this one before the pronoun."""
+        lo = self.sent.start(pos)
+        prev = self.sent.start(max(0, lo - 1)) if lo > 0 else lo
+        lex = self.lex
+        for a, b in ((prev, lo), (lo, pos)):
+            if b - a > 1000:
+                a = b - 1000
+            for m in _NAME.finditer(self.text, a, b):
+                words = m.group().split()
+                k = len(words)
+                while k > 0 and words[k - 1].lower() not in lex.name_stop and words[k - 1].lower() not in lex.intro:
+                    k -= 1
+                words = words[k:]
+                if len(words) < 2 or words[-1].lower() in lex.org_heads:
+                    continue
+                name = " ".join(words[-3:])
+                return Speaker(name, None, "", "person", m.start())
         return None
 
     def _antecedent(self, pos: int, gender: str, refers: str) -> Speaker | None:

@@ -13,6 +13,8 @@ __all__ = ["TOKEN", "tokens", "Sentences", "Words"]
 
 #: a word (with inner apostrophes, dots, hyphens: "Russia's", "U.S", "Xi-led") or one symbol
 TOKEN = re.compile(r"\w+(?:[’'&.\-]\w+)*|[^\w\s]")
+#: two or more capitalised words in a row: a personal name candidate ("Farid Haddad")
+NAME = re.compile(r"[A-Z][a-z’'\-]+(?:[ ][A-Z][a-z’'\-]+)+")
 #: a sentence boundary: final punctuation (and closing marks) then space or the end, or a newline
 
 
