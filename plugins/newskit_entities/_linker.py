@@ -22,8 +22,9 @@ __all__ = ["Linker"]
 _UPPER = "".join(c for c in map(chr, range(0x41, 0x250)) if c.isupper())
 _UP = f"[{re.escape(_UPPER)}]"
 # A token: a dotted acronym (U.S., U.N.) or a capitalised word, possibly with an apostrophe
-# part (O'Brien, People's, Russia's) — the possessive is trimmed at lookup.
-_TOK = rf"(?:(?:[A-Z]\.){{2,}}|{_UP}[\w&]*(?:['’](?:[A-Za-z]\w+|s\b))?)"
+# part (O'Brien). A possessive "'s" is not part of the token ("Russia's" → "Russia"); it may
+# join two tokens of one name ("People's Daily").
+_TOK = rf"{_UP}(?:(?<=[A-Z])\.(?:[A-Z]\.)+|[\w&]*(?:['’](?!s\b)[A-Za-z]\w*)?(?:-[a-z]\w*)*)"
 
 
 def _words(items: Iterable[str]) -> str:
@@ -57,8 +58,18 @@ class Linker:
         self.nominals = nominals
         self.metonymy = metonymy
         conn = _words(rules["connectors"])
-        sep = r"(?:[ \t\u00a0]+|-)"
-        self.run_re = re.compile(rf"{_TOK}(?:{sep}(?:(?:{conn}){sep}|d['’])*{_TOK})*")
+        sep = r"(?:[ \t\u00a0]+|-|['’]s[ \t\u00a0]+|(?<=\b[A-Z])\.[ \t\u00a0]*)"
+        # group 1 is None for a one-token run (the common case, looked up directly)
+        self.run_re = re.compile(
+            rf"{_TOK}((?:{sep}(?=[a-z{re.escape(_UPPER)}])(?:(?:{conn}){sep}|d['’])*{_TOK})+)?"
+        )
+        # first token of every multi-token alias → the most tokens an alias starting with it has
+        self.first: dict[str, int] = {}
+        tok_re = re.compile(_TOK)
+        for key in kb.alias:
+            toks = tok_re.findall(key)
+            if len(toks) > 1:
+                self.first[toks[0]] = max(self.first.get(toks[0], 0), len(toks))
         self.tok_re = re.compile(_TOK)
         self.titles = set()
         for t in rules["titles"]:
@@ -78,13 +89,12 @@ class Linker:
         tw = _words(rules["title_words"])
         self.title_after_re = re.compile(
             rf"[ \t\u00a0]+(?:(?:{tw})|(?:{_words(t for t in rules['titles'] if t[0].isupper())}))[ \t\u00a0]+{_UP}",
-            re.IGNORECASE,
         )
         self.roles = {k: tuple(v) for k, v in rules["nominal"]["roles"].items()}
         self.precise = frozenset(rules["nominal"]["precise"])
-        dem = _words(kb.demonyms)
         self.nominal_re = re.compile(
-            rf"\b[Tt]he[ \t\u00a0]+(?:({dem})[ \t\u00a0]+)?({_words(self.roles)})\b(?![ \t\u00a0]*(?:-|of\b|{_UP}|and\b))"
+            rf"[Tt]he[ \t\u00a0]+(?:({_UP}[a-z]+(?:[ \t\u00a0]{_UP}[a-z]+)?)[ \t\u00a0]+)?"
+            rf"({_words(self.roles)})\b(?![ \t\u00a0]*(?:-|of\b|{_UP}|and\b))"
         )
         self.ambiguous: dict[str, list[tuple[str, float, tuple[str, ...]]]] = {}
         for amb in rules.get("ambiguous", []):
@@ -107,21 +117,25 @@ class Linker:
         mentions: list[_Mention] = []
         pending: list[tuple[int, int, bool]] = []  # single unmatched tokens: start, end, after title
         nil_short: set[str] = set()
+        short = kb.short
+        non_names = self.non_names
         for m in self.run_re.finditer(text):
-            s, e = m.span()
-            surface = m.group()
-            if " " not in surface and "-" not in surface and "\t" not in surface and "\u00a0" not in surface:
+            if m.group(1) is None:
+                s, e = m.span()
+                surface = m.group()
                 hit = alias.get(surface)
-                if hit is None and (surface.endswith("'s") or surface.endswith("’s")):
-                    e -= 2
-                    surface = surface[:-2]
+                if hit is None and "-" in surface:  # "Moscow-based": the name before the hyphen
+                    surface = surface.split("-", 1)[0]
+                    e = s + len(surface)
                     hit = alias.get(surface)
                 if hit is not None:
                     mentions.append(_Mention(s, e, hit, surface))
-                elif surface not in self.non_names:
-                    pending.append((s, e, self._after_title(text, s)))
+                elif surface not in non_names:
+                    titled = s > 2 and text[s - 2] == "." and self._after_title(text, s)
+                    if titled or surface in short or surface in nil_short:
+                        pending.append((s, e, titled))
                 continue
-            self._run(text, s, e, mentions, pending, nil_short)
+            self._run(text, m.start(), m.end(), mentions, pending, nil_short)
         if not mentions and not pending:
             return self._nominal_only(text, when, mentions)
         self._resolve(text, mentions)
@@ -137,34 +151,37 @@ class Linker:
     # -- matching --------------------------------------------------------------------------
 
     def _after_title(self, text: str, s: int) -> bool:
-        j = s - 1
-        while j >= 0 and text[j] in " \t\u00a0.":
-            j -= 1
+        """Is the token at ``s`` preceded by an abbreviated title ("Mr. Smith", "Gen. Ali")?
+
+        Unabbreviated titles are capitalised and so belong to the same run as the name."""
+        if s < 3 or text[s - 2] != ".":
+            return False
+        j = s - 2
         k = j
-        while k >= 0 and (text[k].isalpha() or text[k] == "-"):
+        while k > 0 and text[k - 1].isalpha():
             k -= 1
-        return text[k + 1 : j + 1] in self.titles
+        return text[k:j] in self.titles
 
     def _run(self, text: str, s: int, e: int, mentions: list, pending: list, nil_short: set) -> None:
         alias = self.kb.alias
         toks = [t.span() for t in self.tok_re.finditer(text, s, e)]
         n = len(toks)
-        maxlen = self.kb.max_tokens
         covered = [False] * n
         found = []
         i = 0
+        first = self.first
         while i < n:
             hit = None
-            for j in range(min(n, i + maxlen) - 1, i - 1, -1):
-                ts, te = toks[i][0], toks[j][1]
+            ts = toks[i][0]
+            top = min(n, i + first.get(text[ts:toks[i][1]], 1)) - 1
+            for j in range(top, i - 1, -1):
+                te = toks[j][1]
                 key = text[ts:te]
                 h = alias.get(key)
-                if h is None and (key.endswith("'s") or key.endswith("’s")):
-                    te -= 2
-                    key = key[:-2]
+                if h is None and i == j and "-" in key:
+                    key = key.split("-", 1)[0]
+                    te = ts + len(key)
                     h = alias.get(key)
-                if h is None and ("\u00a0" in key or "  " in key):
-                    h = alias.get(" ".join(key.split()))
                 if h is not None:
                     hit = (i, j, ts, te, h, key)
                     break
@@ -200,10 +217,15 @@ class Linker:
                 after_title = True
             while seg and text[toks[seg[0]][0]:toks[seg[0]][1]] in self.non_names:
                 seg.pop(0)
+            for x in seg[1:-1]:  # "Democrat Raphael Warnock": the name starts at the given name
+                if text[toks[x][0]:toks[x][1]] in self.given:
+                    seg = seg[seg.index(x):]
+                    break
             if len(seg) >= 2 and len(seg) <= 4:
                 first = text[toks[seg[0]][0]:toks[seg[0]][1]]
                 names = [text[toks[x][0]:toks[x][1]] for x in seg]
-                if (first in self.given or after_title) and not any(w in self.non_names for w in names):
+                repeated = len(seg) <= 3 and text.count(names[-1]) > 1 and not names[-1].isupper()
+                if (first in self.given or after_title or repeated) and not any(w in self.non_names for w in names):
                     ms = _Mention(toks[seg[0]][0], toks[seg[-1]][1], (), text[toks[seg[0]][0]:toks[seg[-1]][1]])
                     ms.nil = True
                     mentions.append(ms)
@@ -211,9 +233,7 @@ class Linker:
             elif len(seg) == 1:
                 ts, te = toks[seg[0]]
                 word = text[ts:te]
-                if word.endswith("'s") or word.endswith("’s"):
-                    te -= 2
-                if word not in self.non_names:
+                if word not in self.non_names and (word in self.kb.short or word in nil_short or after_title):
                     pending.append((ts, te, after_title))
             k = k2 + 1
 
@@ -239,7 +259,7 @@ class Linker:
                 mm.ent = idx
                 mm.via = via
                 e = ents[idx]
-                if e.type == "country":
+                if e.type == "country" and len(mm.cands) == 1:
                     countries.add(e.id)
         for mm in mentions:
             if mm.nil:
@@ -320,7 +340,7 @@ class Linker:
             return self.kb.by_id.get(target)
         return None
 
-    def _cue(self, text: str, mm: _Mention) -> str | None:
+    def _left_cue(self, text: str, mm: _Mention) -> str | None:
         left = self.left_re.search(text, max(0, mm.start - 40), mm.start)
         if left is not None and left.end() == mm.start:
             w = left.group(1).lower()
@@ -328,6 +348,12 @@ class Linker:
                 return "literal"
             if w in self.agent_before:
                 return "agent"
+        return None
+
+    def _cue(self, text: str, mm: _Mention) -> str | None:
+        cue = self._left_cue(text, mm)
+        if cue is not None:
+            return cue
         r = self.right_re.match(text, mm.end)
         if r is not None:
             poss, based, w1, w2 = r.groups()
@@ -336,6 +362,8 @@ class Linker:
             if w1 in self.skip_after and w2:
                 if w2 in self.agent_after or (w2.endswith("ed") and w2 not in self.lit_after):
                     return "agent"
+            if w1 == "and" and w2 in ("its", "their", "other"):
+                return "agent"  # "Kyiv and its allies"
             if w1:
                 if w1 in self.lit_after:
                     return "literal"
@@ -366,6 +394,11 @@ class Linker:
         for chain in chains:
             cues = [self._cue(text, mm) for mm in chain]
             decided = next((c for c in cues if c is not None), None)
+            if len(chain) > 1:
+                head = self._left_cue(text, chain[0])
+                if head is not None:  # "in Moscow and Beijing", "between Moscow and Beijing"
+                    cues = [head] * len(chain)
+                    decided = head
             for mm, cue in zip(chain, cues):
                 reading = cue or decided
                 e = ents[mm.ent]
@@ -396,12 +429,14 @@ class Linker:
                    and mm.via != "metonym" and ents[mm.ent].type == "person"]
         new = []
         for m in self.nominal_re.finditer(text):
+            if m.start() and text[m.start() - 1].isalnum():
+                continue  # "bathe", "clothe"
             dem, role = m.group(1), m.group(2)
             roles = self.roles[role]
             country = None
             if dem:
                 hit = alias.get(dem)
-                if not hit:
+                if not hit or not any(v == "demonym" for _, v in hit):
                     continue
                 country = ents[next((i for i, v in hit if v == "demonym"), hit[0][0])].id
             start = m.start(1) if dem else m.start(2)

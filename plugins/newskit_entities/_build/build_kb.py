@@ -79,7 +79,7 @@ def good_alias(a: str) -> bool:
         return False
     if a.isupper() and len(a) > 5:  # SHOUTED source rows
         return False
-    return len(a) >= 2
+    return len(a) >= 3 or (a.isupper() and len(a) >= 2)
 
 
 class Builder:
@@ -261,8 +261,11 @@ class Builder:
         for ent in self.entities.values():
             if ent.get("t") != "person":
                 continue
-            tokens = ent["n"].replace("-", " ").split()
-            short = [fold(ent["n"]).split()[-1], ent["n"].split()[-1]] if len(tokens) > 1 else []
+            short = []
+            for name in [ent["n"], *ent.get("a", [])]:
+                parts = name.split()
+                if len(parts) > 1 and parts[-1].rstrip(".") not in ("Jr", "Sr", "II", "III", "IV"):
+                    short += [parts[-1], fold(parts[-1])]
             countries = {o[1] for o in ent.get("o", [])}
             if countries & EAST_ASIAN and len(ent["n"].split()) >= 2:
                 short.append(ent["n"].split()[0])  # family name first: "Xi Jinping" → "Xi"
