@@ -234,12 +234,19 @@ class _Doc:
         if span is None:
             return None, "none"
         if appositive is not None:
-            head = self.text[span[0] : span[1]]
+            head = self.text[span[0] : self._head_end(span)]
             app = self.text[appositive[0] : appositive[1]]
             if not any(t[:1].isupper() for t in head.split()[1:]) and app[:1].isupper() and app.split()[0].lower() not in lex.np_stop:
                 if all(t[:1].isupper() or t.lower() in lex.title_small for t in app.split()):
                     return appositive, "np"
         return span, "np"
+
+    def _head_end(self, span: tuple[int, int]) -> int:
+        """End of a noun phrase's head: before its first linking preposition."""
+        for a, b in tokens(self.text, span[0], span[1]):
+            if a > span[0] and self.low[a:b] in self.lex.np_link:
+                return a
+        return span[1]
 
     def _np_back(self, toks: list[tuple[int, int]], i: int) -> tuple[int, int] | None:
         lex = self.lex
@@ -459,9 +466,12 @@ class _Doc:
         """A title, name or term: after "so-called", "the film" …, or in Title Case."""
         lex = self.lex
         before = tokens(self.text, max(0, q.open - 40), q.open)[-2:]
-        for t in before:
-            if self.low[t[0] : t[1]] in lex.title_before:
+        for t in reversed(before):
+            w = self.low[t[0] : t[1]]
+            if w in lex.title_before:
                 return True
+            if not self.text[t[0]].isalnum():
+                break  # "… programme. "Hospitals are full"": a new sentence, not a title
         content = self.text[q.start : q.end]
         if content[-1:] in ".!?,":
             return False
@@ -616,7 +626,7 @@ class _Doc:
             return None
         s0, e0 = toks[i]
         w = low[s0:e0]
-        if not text[s0].isalnum() or w in lex.np_link or w in ("so", "to", "about", "of", "with", "by", "as", "goodbye", "sorry", "yes", "no", "nothing", "something", "anything", "little", "much", "more", "so", "thanks"):
+        if not text[s0].isalnum() or w in lex.np_link or w in ("so", "to", "about", "of", "with", "by", "as", "goodbye", "sorry", "yes", "no", "nothing", "something", "anything", "little", "so", "thanks"):
             return None
         if w in lex.forms or (w in lex.np_stop and w not in ("it", "this", "these", "those", "there")):
             return None
@@ -724,11 +734,14 @@ class _Doc:
         if sp is None:
             return None
         if initial:
-            j = sp[1]
-            while j < se and text[j] == " ":
-                j += 1
-            if j >= se or text[j] != ",":
+            # "According to a report by the World Bank, …": the source runs to the comma
+            j = text.find(",", sp[1], min(se, sp[1] + 80))
+            if j == -1:
                 return None
+            end = j
+            while end > sp[0] and text[end - 1] == " ":
+                end -= 1
+            sp = (sp[0], end)
             cs = j + 1
             while cs < se and text[cs] == " ":
                 cs += 1
@@ -842,6 +855,18 @@ class _Doc:
     def findings(self, cands: list[_Cand], entities: tuple[Any, ...]) -> list[Finding]:
         text = self.text
         resolver = Resolver(text, self.low, entities, self.lex, self.sent)
+
+        def subject_of(lo: int, hi: int) -> Speaker | None:
+            sp, mode = self.main_subject(lo, hi)
+            if sp is None or mode != "np":
+                return None
+            head_end = self._head_end(sp)
+            ent = resolver._covering(sp[0], head_end)
+            if ent is not None:
+                return resolver._entity_speaker(ent, sp[0])
+            return Speaker(text[sp[0] : sp[1]], None, "", resolver.refers_of(sp[0], head_end), sp[0])
+
+        resolver.subject_of = subject_of
         out: list[Finding] = []
         seen: set[tuple[int, int]] = set()
         inherit = self.f.inherit

@@ -72,6 +72,10 @@ class Lexicon:
     org_heads: frozenset[str]
     abbreviations: frozenset[str]
     name_stop: frozenset[str]
+    #: given name → "male" / "female"
+    first_names: dict[str, str]
+    #: title word ("mrs") → "male" / "female"
+    gender_titles: dict[str, str]
 
     def is_verbish(self, word: str) -> bool:
         """A cue form, a finite word or a verb that ends a subject."""
@@ -92,8 +96,14 @@ def _variants(words: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def build_lexicon(cues: dict[str, Any], grammar: dict[str, Any]) -> Lexicon:
-    """Compile the two TOML tables (as dicts) into a ``Lexicon``."""
+def build_lexicon(
+    cues: dict[str, Any], grammar: dict[str, Any], names: dict[str, Any] | None = None
+) -> Lexicon:
+    """Compile the TOML tables (as dicts) into a ``Lexicon``."""
+    names = names or {}
+    first_names = {n.lower(): g for g in ("male", "female") for n in names.get(g, ())}
+    titles = names.get("titles", {})
+    gender_titles = {n.lower(): g for g in ("male", "female") for n in titles.get(g, ())}
     forms: dict[str, Cue] = {}
     for lemma, entry in cues.get("verbs", {}).items():
         for form in entry["forms"]:
@@ -147,10 +157,12 @@ def build_lexicon(cues: dict[str, Any], grammar: dict[str, Any]) -> Lexicon:
         org_heads=fs("org_heads"),
         abbreviations=fs("abbreviations"),
         name_stop=fs("name_stop"),
+        first_names=first_names,
+        gender_titles=gender_titles,
     )
 
 
 @functools.cache
 def load_lexicon() -> Lexicon:
     """The bundled lexicon (read on first use, then cached)."""
-    return build_lexicon(_read("cues.toml"), _read("grammar.toml"))
+    return build_lexicon(_read("cues.toml"), _read("grammar.toml"), _read("first_names.toml"))

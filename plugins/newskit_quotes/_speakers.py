@@ -63,8 +63,22 @@ class Resolver:
         self.ents = [e for e in entities if e.start is not None]
         self.starts = [e.start for e in self.ents]
         self.history: list[Speaker] = []
+        #: callback (sentence start, end) → the sentence's subject as a Speaker, or None
+        self.subject_of: Any = None
 
     # -- entities ----------------------------------------------------------------------
+
+    def guess_gender(self, name: str) -> str:
+        """A gender from a title ("Mrs") or a known given name, else ""."""
+        lex = self.lex
+        for word in name.split()[:4]:
+            w = word.lower().strip(".,")
+            if w in lex.gender_titles:
+                return lex.gender_titles[w]
+            if w in lex.name_stop or w in lex.determiners:
+                continue
+            return lex.first_names.get(w, "")
+        return ""
 
     def _entity_speaker(self, e: Any, pos: int) -> Speaker:
         attrs = e.attributes
@@ -72,12 +86,14 @@ class Resolver:
             name = e.text  # "the Kremlin said": the institution speaks, linked to its state
         else:
             name = attrs.get("name") or e.text
-        return Speaker(
-            name, e.id, str(attrs.get("gender") or ""), _REFERS.get(e.label or "", "org"), pos
-        )
+        refers = _REFERS.get(e.label or "", "org")
+        gender = str(attrs.get("gender") or "")
+        if not gender and refers == "person":
+            gender = self.guess_gender(self.text[max(0, e.start - 6) : e.end]) or self.guess_gender(name)
+        return Speaker(name, e.id, gender, refers, pos)
 
     def _covering(self, s: int, e: int) -> Any | None:
-        """The best entity overlapping ``[s, e)`` that is not a possessor ("China's ministry")."""
+        """The best entity covering the head of ``[s, e)``, not a possessor ("China's ministry")."""
         if not self.ents:
             return None
         k = bisect_left(self.starts, e)
@@ -122,28 +138,27 @@ class Resolver:
             sp = self._entity_speaker(ent, s)
         else:
             mention = self.text[s:e]
-            words = self.low[s:head_end].split()
-            head = words[-1].strip(".,") if words else ""
-            if head in self.lex.org_heads:
-                refers = "org"
-            elif head.endswith("s") and not head.endswith("ss") and mention[:1].islower() or (
-                head.endswith("s") and not head.endswith("ss") and len(words) > 1
-                and not self.text[s:head_end].split()[-1][:1].isupper()
-            ):
-                refers = "group"
-            else:
-                refers = "person"
-            sp = Speaker(mention, None, "", refers, s)
+            refers = self.refers_of(s, head_end)
+            gender = self.guess_gender(mention) if refers == "person" else ""
+            sp = Speaker(mention, None, gender, refers, s)
         self.history.append(sp)
         return sp
+
+    def refers_of(self, s: int, head_end: int) -> str:
+        """What an unlinked noun phrase is: "person", "group" (plural) or "org"."""
+        words = self.text[s:head_end].split()
+        head = words[-1].strip(".,").lower() if words else ""
+        if head in self.lex.org_heads:
+            return "org"
+        if head.endswith("s") and not head.endswith("ss") and not words[-1][:1].isupper():
+            return "group"
+        return "person"
 
     def pronoun(self, s: int, e: int) -> Speaker:
         """A pronoun mention: the most salient compatible speaker or entity before it."""
         word = self.low[s:e]
         gender, refers = self.lex.pronouns.get(word, ("", "person"))
         found = self._antecedent(s, gender, refers)
-        if found is None and refers == "person":
-            found = self._name_before(s)
         if found is None:
             sp = Speaker(self.text[s:e], None, gender, refers, s)
         else:
@@ -164,37 +179,36 @@ class Resolver:
                 break
         return None
 
-    def _name_before(self, pos: int) -> Speaker | None:
-        """No known antecedent: the first personal name (two or more capitalised words)
-        of the previous sentence, or of this one before the pronoun."""
-        lo = self.sent.start(pos)
-        prev = self.sent.start(max(0, lo - 1)) if lo > 0 else lo
+    def _names_in(self, a: int, b: int) -> list[Speaker]:
+        """Personal names (two or more capitalised words) in ``text[a:b]``, left to right."""
         lex = self.lex
-        for a, b in ((prev, lo), (lo, pos)):
-            if b - a > 1000:
-                a = b - 1000
-            for m in _NAME.finditer(self.text, a, b):
-                words = m.group().split()
-                k = len(words)
-                while k > 0 and words[k - 1].lower() not in lex.name_stop and words[k - 1].lower() not in lex.intro:
-                    k -= 1
-                words = words[k:]
-                if len(words) < 2 or words[-1].lower() in lex.org_heads:
-                    continue
-                name = " ".join(words[-3:])
-                return Speaker(name, None, "", "person", m.start())
-        return None
+        out = []
+        if b - a > 1500:
+            a = b - 1500
+        for m in _NAME.finditer(self.text, a, b):
+            words = m.group().split()
+            k = len(words)
+            while k > 0 and words[k - 1].lower() not in lex.name_stop and words[k - 1].lower() not in lex.intro:
+                k -= 1
+            title = words[k - 1] if k > 0 else ""
+            words = words[k:]
+            if len(words) < 2 or words[-1].lower() in lex.org_heads:
+                continue
+            if self.ents:
+                i = bisect_right(self.starts, m.end() - 1) - 1
+                if i >= 0 and self.ents[i].end > m.start() and self.ents[i].label != "PERSON":
+                    continue  # a place or an organisation the entities know
+            name = " ".join(words[-3:])
+            gender = self.guess_gender(f"{title} {name}")
+            out.append(Speaker(name, None, gender, "person", m.start()))
+        return out
 
     def _antecedent(self, pos: int, gender: str, refers: str) -> Speaker | None:
+        """Walk back sentence by sentence: earlier speakers in each sentence first, then its
+        entities (or, failing those, its personal names / its subject) from left to right."""
         history = [
             h for h in self.history if h.pos < pos and pos - h.pos < _LOOKBACK and h.name is not None
         ]
-        if not self.ents:
-            for h in reversed(history):
-                if _compatible(h.gender, h.refers, gender, refers):
-                    return h
-            return None
-        # entities: walk back sentence by sentence, speakers first, then entities left to right
         hi = pos
         lo = self.sent.start(pos)
         for step in range(_SENTENCES):
@@ -202,14 +216,23 @@ class Resolver:
                 if lo <= h.pos < hi and _compatible(h.gender, h.refers, gender, refers):
                     return h
             if step > 0:
-                i = bisect_left(self.starts, lo)
-                j = bisect_right(self.starts, hi - 1)
-                for ent in self.ents[i:j]:
-                    sp = self._entity_speaker(ent, ent.start)
-                    if sp.name and _compatible(sp.gender, sp.refers, gender, refers):
-                        after = self.low[ent.end : ent.end + 2]
-                        if after in ("'s", "’s") and sp.refers != "person":
-                            continue
+                if self.ents:
+                    i = bisect_left(self.starts, lo)
+                    j = bisect_right(self.starts, hi - 1)
+                    for ent in self.ents[i:j]:
+                        sp = self._entity_speaker(ent, ent.start)
+                        if sp.name and _compatible(sp.gender, sp.refers, gender, refers):
+                            after = self.low[ent.end : ent.end + 2]
+                            if after in ("'s", "’s") and sp.refers != "person":
+                                continue
+                            return sp
+                if refers == "person":
+                    for sp in self._names_in(lo, hi):
+                        if _compatible(sp.gender, sp.refers, gender, refers):
+                            return sp
+                elif self.subject_of is not None:
+                    sp = self.subject_of(lo, hi)
+                    if sp is not None and _compatible(sp.gender, sp.refers, gender, refers):
                         return sp
             if lo <= 0 or pos - lo > _LOOKBACK:
                 break
