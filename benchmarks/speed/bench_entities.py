@@ -73,19 +73,28 @@ def main() -> int:
     views = [newskit.FindingView(d, ()) for d in docs]
     words = sum(len(re.findall(r"\S+", d.text)) for d in docs)
 
-    times = []
+    times, cpu = [], []
     found = 0
     for _ in range(args.runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         n = 0
         for v in views:
             n += len(component(v))
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
         found = n
     med = statistics.median(times)
     print(f"corpus: {len(docs):,} documents, {words:,} words; {found:,} entity findings per run")
     print(f"speed: {words / med:,.0f} words/s (median of {args.runs} runs: "
           f"{', '.join(f'{t:.3f}' for t in times)} s)")
+    print(f"speed by CPU time: {words / statistics.median(cpu):,.0f} words/s (median CPU "
+          f"{statistics.median(cpu):.3f} s; differs from wall time when other processes compete)")
+    try:
+        import os
+
+        print(f"load average during the run: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    except OSError:
+        pass
     print(f"KB load (build the component): first {load * 1000:.0f} ms, then median "
           f"{statistics.median(loads) * 1000:.0f} ms")
     print(f"KB memory: tracemalloc current {current / 2**20:.1f} MB (peak {peak / 2**20:.1f} MB); "

@@ -71,6 +71,8 @@ class Linker:
             if len(toks) > 1:
                 self.first[toks[0]] = max(self.first.get(toks[0], 0), len(toks))
         self.tok_re = re.compile(_TOK)
+        # abbreviated titles ("Mr. Smith"); the capitalised word is checked against the titles
+        self.abbr_re = re.compile(rf"({_UP}[a-z]{{0,4}})\.[ \t\u00a0]+(?={_UP})")
         self.titles = set()
         for t in rules["titles"]:
             self.titles.update(t.replace("-", " ").split())
@@ -102,6 +104,7 @@ class Linker:
                 (r["id"], float(r["prior"]), tuple(r.get("cues", []))) for r in amb["readings"]
             ]
         self._cue_res: dict[str, re.Pattern] = {}
+        self._attr_cache: dict[tuple, Any] = {}
 
     # -- entry point -----------------------------------------------------------------------
 
@@ -119,6 +122,8 @@ class Linker:
         nil_short: set[str] = set()
         short = kb.short
         non_names = self.non_names
+        titled = {m.end() for m in self.abbr_re.finditer(text) if m.group(1) in self.titles}
+        self._titled = titled
         for m in self.run_re.finditer(text):
             if m.group(1) is None:
                 s, e = m.span()
@@ -131,9 +136,9 @@ class Linker:
                 if hit is not None:
                     mentions.append(_Mention(s, e, hit, surface))
                 elif surface not in non_names:
-                    titled = s > 2 and text[s - 2] == "." and self._after_title(text, s)
-                    if titled or surface in short or surface in nil_short:
-                        pending.append((s, e, titled))
+                    after = s in titled
+                    if after or surface in short or surface in nil_short:
+                        pending.append((s, e, after))
                 continue
             self._run(text, m.start(), m.end(), mentions, pending, nil_short)
         if not mentions and not pending:
@@ -154,16 +159,15 @@ class Linker:
         """Is the token at ``s`` preceded by an abbreviated title ("Mr. Smith", "Gen. Ali")?
 
         Unabbreviated titles are capitalised and so belong to the same run as the name."""
-        if s < 3 or text[s - 2] != ".":
-            return False
-        j = s - 2
-        k = j
-        while k > 0 and text[k - 1].isalpha():
-            k -= 1
-        return text[k:j] in self.titles
+        return s in self._titled
 
     def _run(self, text: str, s: int, e: int, mentions: list, pending: list, nil_short: set) -> None:
         alias = self.kb.alias
+        whole = text[s:e]
+        hit = alias.get(whole)
+        if hit is not None:  # the whole run is one name ("Vladimir Putin")
+            mentions.append(_Mention(s, e, hit, whole))
+            return
         toks = [t.span() for t in self.tok_re.finditer(text, s, e)]
         n = len(toks)
         covered = [False] * n
@@ -487,6 +491,9 @@ class Linker:
         out = []
         min_conf = self.min_confidence
         title_after = self.title_after_re
+        cache = self._attr_cache
+        if len(cache) > 50_000:
+            cache.clear()
         for mm in mentions:
             if mm.drop or mm.conf < min_conf:
                 continue
@@ -501,12 +508,18 @@ class Linker:
             e = ents[mm.ent]
             if mm.via == "demonym" and title_after.match(text, mm.end):
                 continue  # "Chinese leader Xi Jinping": the adjective belongs to the title
-            attrs: dict[str, Any] = {"name": e.name, "via": mm.via, "type": e.type, "tags": list(e.tags)}
-            if e.gender is not None:
-                attrs["gender"] = e.gender
-            if mm.literal is not None:
-                attrs["literal"] = ents[mm.literal].id
-            label = e.label
-            out.append(Finding("entity", mm.start, mm.end, text[mm.start:mm.end], label=label,
-                               value=e.id, confidence=mm.conf, attributes=attrs))
+            key = (mm.ent, mm.via, mm.literal)
+            attrs = cache.get(key)
+            if attrs is None:
+                attrs = {"name": e.name, "via": mm.via, "type": e.type, "tags": list(e.tags)}
+                if e.gender is not None:
+                    attrs["gender"] = e.gender
+                if mm.literal is not None:
+                    attrs["literal"] = ents[mm.literal].id
+            f = Finding("entity", mm.start, mm.end, text[mm.start:mm.end], label=e.label,
+                        value=e.id, confidence=mm.conf, attributes=attrs)
+            if key not in cache:
+                # the frozen mapping is immutable, so findings of one entity share it
+                cache[key] = f.attributes
+            out.append(f)
         return out
