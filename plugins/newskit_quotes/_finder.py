@@ -273,8 +273,8 @@ class _Doc:
                 if low[toks[k + 1][0] : toks[k + 1][1]] not in lex.np_link:
                     break
                 det = False
-            if w in lex.np_stop or w in lex.forms or w in lex.finite or w in lex.subject_end:
-                break
+            if (w in lex.np_stop or w in lex.forms or w in lex.finite or w in lex.subject_end) and not text[a].isupper():
+                break  # ("State", "Post" in a name are no verbs)
             if w in lex.pronouns and w not in ("i",):
                 break
             if w in lex.determiners:
@@ -531,8 +531,13 @@ class _Doc:
                 a, b, _ = self.cues[ci]
                 out.append(_Cand("direct", list(q.parts), (a, b), sp, mode, q))
             else:
+                sentence_like = (
+                    self._opens_sentence(q)
+                    and self.text[q.end - 1] in ".!?"
+                    and self.text[q.start].isupper()
+                )
                 if (
-                    words < self.f.min_words
+                    (words < self.f.min_words and not sentence_like)
                     or self._title_like(q)
                     or (q.single and doubles_seen)
                     or not (self._opens_sentence(q) or self.text[q.end - 1] in ".!?")
@@ -639,7 +644,7 @@ class _Doc:
             if count > 9:
                 break
             w = low[s:e]
-            if w in ("that", "which", "who", "whose", "where", ",", ";", ":", "(", "of"):
+            if w in ("that", "which", "who", "whose", "where", ";", ":", "(", "of"):
                 break  # an object with a relative clause, not a reported clause
             if w in lex.finite or w in lex.forms or (w.endswith("ed") and len(w) > 3 and text[s].islower()):
                 if count >= 1:
@@ -676,7 +681,7 @@ class _Doc:
                 return None
             comma = j
             frame_end = b
-        if comma - ss < 8:
+        if comma - ss < 2:
             return None
         if text[comma - 1] in _QUOTE_CHARS:
             return None  # '"…," he said' belongs to the direct quote
@@ -696,6 +701,8 @@ class _Doc:
                 if w in (".", "!", "?"):
                     break
                 return None
+        if second is None and comma - ss < 8:
+            return None
         parts = []
         first_end = comma
         start = ss

@@ -16,7 +16,8 @@ Matching, defined leniently on purpose (the exact edge of a clause is a matter o
   gold quotes of that kind and precision over the predictions of that label;
 * **label accuracy** is the share of matched pairs whose labels agree;
 * **speaker**: correct when the predicted speaker, lower-cased and without a leading
-  article or trailing punctuation, equals the gold canonical speaker or the gold mention
+  article or trailing punctuation, equals the gold canonical speaker (or one of its
+  " / "-separated alternatives, e.g. the KB's label of an agency) or the gold mention
   text (a bare pronoun mention does not count: it has to be resolved), or when one of the
   two contains the other as whole words ("Putin" ~ "Vladimir Putin"); a gold speaker "-"
   (none) is matched by a predicted ``None``;
@@ -107,7 +108,7 @@ def speaker_ok(pred: str | None, gold: dict) -> bool:
     p = _norm(pred)
     if not p or p in PRONOUNS:
         return False
-    targets = [_norm(gold["speaker"])]
+    targets = [_norm(alt) for alt in gold["speaker"].split(" / ")]
     if gold["mention"] and _norm(gold["mention"]) not in PRONOUNS:
         targets.append(_norm(gold["mention"]))
     return any(p == t or _contains(p, t) or _contains(t, p) for t in targets)
