@@ -30,6 +30,8 @@ from newskit_quotes._text import Sentences, tokens
 __all__ = ["QuoteFinder"]
 
 _PUNCT_STRIP = " \t\r\n,;:—–-"
+#: forms of "be": before a participle cue they make it passive ("It is said that")
+_BE = frozenset(("is", "was", "are", "were", "be", "been", "being"))
 _QUOTE_CHARS = frozenset("\"“”„«»'‘’‹›")
 #: how far after a closing mark a cue may stand ('"…," the foreign minister said')
 _AFTER_REACH = 90
@@ -197,11 +199,17 @@ class _Doc:
     def subject_before(self, v: int, floor: int) -> tuple[tuple[int, int] | None, str]:
         """The subject noun phrase that ends right before the cue at ``v``."""
         lex = self.lex
-        toks = tokens(self.text, max(floor, v - 200), v)
+        toks = tokens(self.text, max(floor, v - 120), v)
         low = self.low
         i = len(toks) - 1
+        cue_word = low[v : v + 12].split(" ", 1)[0]
+        participle = cue_word.endswith(("ed", "said", "told", "written", "thought")) and not (
+            low.startswith(("quoted as", "reported as", "cited as", "reported to"), v)
+        )
         while i >= 0:
             w = low[toks[i][0] : toks[i][1]]
+            if participle and w in _BE:
+                return None, "none"  # passive: "It is said that …" names no speaker
             if w in lex.skip_before_verb or (
                 w.endswith("ly") and len(w) > 4 and self.text[toks[i][0]].islower()
                 and w not in lex.np_link
