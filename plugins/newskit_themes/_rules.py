@@ -1,0 +1,400 @@
+"""Rule files: parse, check and merge theme rules (built-in, hook-supplied, user files).
+
+A rule file is TOML (``[[theme]]`` tables) or JSON (``{"theme": [...]}``). Each record::
+
+    [[theme]]
+    code = "medtop:20000639"            # IPTC code, or your own ("acme:ai-policy")
+    cues = ["diplomat*", "embass{y,ies}", "foreign minister{,s}^2"]
+    negative = ["diplomatic immunity"]  # occurrences cancel this theme's cues
+    entities = ["tag:embassy", "type:intl_org^0.5", "Q7825"]
+
+Cue syntax: words separated by spaces (or hyphens), matched on whole tokens; ``{a,b}``
+lists explicit forms; a trailing ``*`` matches any ending (a stem of 3+ letters); a word
+with a capital letter matches case-sensitively, an all-lower-case word in any case; ``^2``
+at the end sets the weight (default 1).
+
+Every problem raises ``newskit.ConfigError`` naming the file, the line, the key and the fix.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+import newskit
+
+#: One token: a run of letters and digits (the same on cues and on text).
+TOKEN_RE = re.compile(r"[^\W_]+")
+_CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*:[A-Za-z0-9_.-]+$")
+_QID_RE = re.compile(r"^Q[1-9][0-9]*$")
+_ENTITY_PREFIXES = ("type:", "tag:", "qid:")
+_KEYS = {
+    "code": "the theme's code, e.g. 'medtop:20000639' or 'acme:ai-policy'",
+    "label": "the English label (required for a code that is not in the taxonomy)",
+    "broader": "the parent code",
+    "taxonomy": "the taxonomy name reported in findings",
+    "cues": "list of cue patterns",
+    "negative": "list of cue patterns that cancel this theme's cues",
+    "entities": "list of entity cues: 'type:country', 'tag:central_bank', 'Q212'",
+    "requires": "list of theme codes and entity QIDs that must all be present",
+    "replace": "true to drop the earlier rules of this code",
+    "enabled": "false to switch the theme off",
+}
+MIN_STEM = 3
+
+
+@attrs.frozen
+class Element:
+    """One word of a cue: ``text`` is lower-cased unless ``case`` is set."""
+
+    text: str
+    stem: bool = False
+    case: bool = False
+
+    def matches(self, token: str) -> bool:
+        tok = token if self.case else token.lower()
+        return tok.startswith(self.text) if self.stem else tok == self.text
+
+
+@attrs.frozen
+class Cue:
+    pattern: str
+    elements: tuple[Element, ...]
+    weight: float
+
+
+@attrs.frozen
+class EntityCue:
+    key: str  # "type:country", "tag:central_bank" or "qid:Q212"
+    weight: float
+
+
+@attrs.define
+class Rule:
+    """Everything known about one theme code after merging all sources."""
+
+    code: str
+    label: str | None = None
+    broader: str | None = None
+    taxonomy: str | None = None
+    cues: list[Cue] = attrs.Factory(list)
+    negative: list[Cue] = attrs.Factory(list)
+    entities: list[EntityCue] = attrs.Factory(list)
+    requires: tuple[str, ...] = ()
+    enabled: bool = True
+    origin: str = ""
+
+
+class RuleError(newskit.ConfigError):
+    """A rule record that cannot be used; the message names where and how to fix it."""
+
+
+class _Where:
+    """Names a record for error messages: file, line, record number, code."""
+
+    def __init__(self, source: str, index: int, line: int | None, code: Any) -> None:
+        self.source, self.index, self.line, self.code = source, index, line, code
+
+    def fail(self, key: str | None, problem: str, fix: str) -> RuleError:
+        at = f"{self.source}"
+        if self.line is not None:
+            at += f", line {self.line}"
+        at += f", theme #{self.index + 1}"
+        if isinstance(self.code, str):
+            at += f" ({self.code})"
+        if key:
+            at += f", key {key!r}"
+        return RuleError(f"{at}: {problem}; {fix}")
+
+
+# -- cue patterns ------------------------------------------------------------------------
+
+_BRACES = re.compile(r"\{([^{}]*)\}")
+
+
+def _expand(word: str) -> list[str]:
+    """``embass{y,ies}`` → ``['embassy', 'embassies']`` (several groups multiply)."""
+    m = _BRACES.search(word)
+    if not m:
+        return [word]
+    out = []
+    for alt in m.group(1).split(","):
+        out.extend(_expand(word[: m.start()] + alt.strip() + word[m.end() :]))
+    return out
+
+
+def parse_cue(raw: Any, key: str, where: _Where, negative: bool = False) -> list[Cue]:
+    """One cue pattern → the cues it stands for (one per explicit form).
+
+    A negative cue may weigh 0: it then only cancels the positive cues it overlaps.
+    """
+    if not isinstance(raw, str):
+        raise where.fail(key, f"a cue must be a string, got {type(raw).__name__} {raw!r}",
+                         "write it in quotes, e.g. \"diplomat*\"")
+    text, weight = raw.strip(), 1.0
+    if "^" in text:
+        text, _, w = text.rpartition("^")
+        try:
+            weight = float(w)
+        except ValueError:
+            weight = math.nan
+        if not (math.isfinite(weight) and (weight > 0 or (negative and weight == 0))):
+            raise where.fail(key, f"cue {raw!r} has a bad weight {w!r}",
+                             "write a positive number after '^', e.g. \"summit^2\"")
+        text = text.strip()
+    if not text:
+        raise where.fail(key, f"cue {raw!r} is empty", "remove it or write a word")
+    if text.count("{") != text.count("}") or _BRACES.sub("", text).count("{"):
+        raise where.fail(key, f"cue {raw!r} has unbalanced or nested braces",
+                         "write explicit forms as word{,s,es} with one level of braces")
+    cues = []
+    # expand the whole pattern (a brace group may hold spaces: "{foreign,defence} minister")
+    for form in _expand(text):
+        elements = []
+        words = [w for w in re.split(r"[\s\-]+", form) if w]
+        for i, word in enumerate(words):
+            stem = word.endswith("*")
+            body = word[:-1] if stem else word
+            if "*" in body:
+                raise where.fail(key, f"cue {raw!r}: '*' may stand only at the end of a word",
+                                 "write a stem such as \"diplomat*\"")
+            parts = TOKEN_RE.findall(body)
+            if not parts:
+                if not body:
+                    raise where.fail(key, f"cue {raw!r}: '*' alone matches every word",
+                                     "give a stem of at least 3 letters before '*'")
+                continue
+            if stem and len(parts[-1]) < MIN_STEM:
+                raise where.fail(key, f"cue {raw!r}: the stem {parts[-1]!r}* is shorter than "
+                                 f"{MIN_STEM} characters and would match too many words",
+                                 "write a longer stem or the explicit forms in braces")
+            for j, part in enumerate(parts):
+                case = part != part.lower()
+                elements.append(Element(part if case else part.lower(),
+                                        stem=stem and j == len(parts) - 1, case=case))
+        if not elements:
+            raise where.fail(key, f"cue {raw!r} has no letters or digits",
+                             "cues match words; write at least one word")
+        cues.append(Cue(raw, tuple(elements), weight))
+    return cues
+
+
+def parse_entity_cue(raw: Any, key: str, where: _Where) -> EntityCue:
+    if not isinstance(raw, str):
+        raise where.fail(key, f"an entity cue must be a string, got {raw!r}",
+                         "write e.g. \"tag:central_bank\", \"type:country\" or \"Q212\"")
+    text, weight = raw.strip(), 1.0
+    if "^" in text:
+        text, _, w = text.rpartition("^")
+        try:
+            weight = float(w)
+        except ValueError:
+            weight = math.nan
+        if not (math.isfinite(weight) and weight > 0):
+            raise where.fail(key, f"entity cue {raw!r} has a bad weight {w!r}",
+                             "write a positive number after '^', e.g. \"tag:central_bank^2\"")
+        text = text.strip()
+    if _QID_RE.match(text):
+        return EntityCue("qid:" + text, weight)
+    if text.startswith(_ENTITY_PREFIXES) and len(text.split(":", 1)[1].strip()) > 0:
+        prefix, value = text.split(":", 1)
+        value = value.strip()
+        if prefix == "qid" and not _QID_RE.match(value):
+            raise where.fail(key, f"entity cue {raw!r}: {value!r} is not a Wikidata QID",
+                             "write it as Q followed by digits, e.g. \"Q212\"")
+        return EntityCue(f"{prefix}:{value}", weight)
+    raise where.fail(key, f"entity cue {raw!r} is not 'type:…', 'tag:…' or a QID",
+                     "write e.g. \"type:country\", \"tag:football_club\" or \"Q212\"")
+
+
+# -- records -----------------------------------------------------------------------------
+
+
+def _str_list(record: Mapping[str, Any], key: str, where: _Where) -> list[Any]:
+    value = record.get(key, [])
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list):
+        raise where.fail(key, f"expected a list, got {type(value).__name__}",
+                         f"write {key} = [\"...\", \"...\"]")
+    return value
+
+
+@attrs.frozen
+class Record:
+    """A checked rule record, not yet merged."""
+
+    code: str
+    fields: Mapping[str, Any]
+    cues: tuple[Cue, ...]
+    negative: tuple[Cue, ...]
+    entities: tuple[EntityCue, ...]
+    requires: tuple[str, ...]
+    where: Any = attrs.field(eq=False, repr=False)
+
+
+def check_record(record: Any, where: _Where, default_taxonomy: str | None) -> Record:
+    if not isinstance(record, Mapping):
+        raise where.fail(None, f"a theme record must be a table, got {type(record).__name__}",
+                         "write it as a [[theme]] table (TOML) or an object (JSON)")
+    unknown = sorted(set(record) - set(_KEYS))
+    if unknown:
+        raise where.fail(unknown[0], "unknown key",
+                         "the keys are: " + ", ".join(f"{k} ({v})" for k, v in _KEYS.items()))
+    code = record.get("code")
+    if not isinstance(code, str) or not _CODE_RE.match(code):
+        raise where.fail("code", f"missing or malformed code {code!r}",
+                         "write code = \"medtop:20000639\" (or prefix:name for your own themes)")
+    fields: dict[str, Any] = {}
+    for key in ("label", "broader", "taxonomy"):
+        if key in record:
+            value = record[key]
+            if not isinstance(value, str) or not value.strip():
+                raise where.fail(key, f"expected a non-empty string, got {value!r}",
+                                 f"write {key} = \"...\"")
+            if key == "broader" and not _CODE_RE.match(value):
+                raise where.fail(key, f"{value!r} is not a code", "write e.g. \"medtop:11000000\"")
+            fields[key] = value.strip()
+    if "taxonomy" not in fields and default_taxonomy:
+        fields["taxonomy"] = default_taxonomy
+    for key in ("replace", "enabled"):
+        if key in record:
+            if not isinstance(record[key], bool):
+                raise where.fail(key, f"expected true or false, got {record[key]!r}",
+                                 f"write {key} = true")
+            fields[key] = record[key]
+    cues = tuple(c for i, raw in enumerate(_str_list(record, "cues", where))
+                 for c in parse_cue(raw, f"cues[{i}]", where))
+    negative = tuple(c for i, raw in enumerate(_str_list(record, "negative", where))
+                     for c in parse_cue(raw, f"negative[{i}]", where, negative=True))
+    entities = tuple(parse_entity_cue(raw, f"entities[{i}]", where)
+                     for i, raw in enumerate(_str_list(record, "entities", where)))
+    requires = []
+    for i, raw in enumerate(_str_list(record, "requires", where)):
+        if not isinstance(raw, str) or not (_QID_RE.match(raw) or _CODE_RE.match(raw)):
+            raise where.fail(f"requires[{i}]", f"{raw!r} is neither a theme code nor a QID",
+                             "write a code such as \"medtop:20000062\" or a QID such as \"Q212\"")
+        requires.append(raw)
+    return Record(code, fields, cues, negative, entities, tuple(requires), where)
+
+
+def _record_lines(text: str, n: int, fmt: str) -> list[int | None]:
+    """Best-effort line numbers of the records of a file (for error messages)."""
+    lines: list[int | None] = []
+    if fmt == "toml":
+        for i, line in enumerate(text.splitlines(), 1):
+            if re.match(r"\s*\[\[\s*theme\s*\]\]", line):
+                lines.append(i)
+    else:
+        for i, line in enumerate(text.splitlines(), 1):
+            if re.search(r'"code"\s*:', line):
+                lines.append(i)
+    lines += [None] * (n - len(lines))
+    return lines[:n] if len(lines) >= n else lines
+
+
+def read_rule_text(text: str, source: str, fmt: str) -> list[Record]:
+    """Parse the text of a rule file (``fmt`` is ``toml`` or ``json``)."""
+    try:
+        data = tomllib.loads(text) if fmt == "toml" else json.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"{source}: not valid TOML: {exc}; fix the syntax at that line") from None
+    except json.JSONDecodeError as exc:
+        raise RuleError(f"{source}, line {exc.lineno}: not valid JSON: {exc.msg}; "
+                        "fix the syntax at that line") from None
+    if isinstance(data, list) and fmt == "json":
+        data = {"theme": data}
+    if not isinstance(data, Mapping):
+        raise RuleError(f"{source}: a rule file must hold a table with a 'theme' list; "
+                        "write [[theme]] tables (TOML) or {\"theme\": [...]} (JSON)")
+    unknown = sorted(set(data) - {"theme", "taxonomy"})
+    if unknown:
+        raise RuleError(f"{source}: unknown top-level key {unknown[0]!r}; a rule file holds "
+                        "[[theme]] tables and an optional [taxonomy] table with a name")
+    default_taxonomy = None
+    meta = data.get("taxonomy")
+    if meta is not None:
+        if not isinstance(meta, Mapping) or not isinstance(meta.get("name"), str):
+            raise RuleError(f"{source}: [taxonomy] must be a table with a string 'name' "
+                            "(e.g. name = \"newsroom\"); other keys such as 'credit' are free text")
+        default_taxonomy = meta["name"]
+    records = data.get("theme", [])
+    if not isinstance(records, list):
+        raise RuleError(f"{source}: 'theme' must be a list of tables; write [[theme]] (TOML) "
+                        "or \"theme\": [{...}] (JSON)")
+    lines = _record_lines(text, len(records), fmt)
+    out = []
+    for i, record in enumerate(records):
+        line = lines[i] if i < len(lines) else None
+        code = record.get("code") if isinstance(record, Mapping) else None
+        out.append(check_record(record, _Where(source, i, line, code), default_taxonomy))
+    return out
+
+
+def read_rule_file(path: str | os.PathLike[str] | Any) -> list[Record]:
+    """Read a rule file from a path (or an ``importlib.resources`` traversable)."""
+    name = str(path)
+    fmt = "json" if name.lower().endswith(".json") else "toml"
+    if not name.lower().endswith((".json", ".toml")):
+        raise RuleError(f"rule file {name!r}: unknown format; name it *.toml or *.json")
+    try:
+        text = path.read_text(encoding="utf-8") if hasattr(path, "read_text") else \
+            Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RuleError(f"rule file {name!r} does not exist; fix the path in "
+                        "themes.rule_paths (relative paths start at the working directory)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"cannot read rule file {name!r}: {exc}") from None
+    return read_rule_text(text, name, fmt)
+
+
+def records_from_hook(results: Iterable[Any], source: str) -> list[Record]:
+    """The records that ``newskit_theme_rules`` implementations returned."""
+    out: list[Record] = []
+    for items in results:
+        if items is None:
+            continue
+        if isinstance(items, (str, os.PathLike)) or isinstance(items, Mapping):
+            items = [items]
+        n = 0
+        for item in items:
+            if isinstance(item, (str, os.PathLike)):
+                out.extend(read_rule_file(item))
+            else:
+                code = item.get("code") if isinstance(item, Mapping) else None
+                out.append(check_record(item, _Where(source, n, None, code), None))
+                n += 1
+    return out
+
+
+def merge(rules: dict[str, Rule], records: Sequence[Record]) -> None:
+    """Apply records in order: add cues, or replace/disable/relabel a code."""
+    for rec in records:
+        f = rec.fields
+        rule = rules.get(rec.code)
+        if rule is None or f.get("replace"):
+            base = rule
+            rule = Rule(rec.code, origin=rec.where.source)
+            if base is not None:  # keep what the taxonomy said unless given anew
+                rule.label, rule.broader, rule.taxonomy = base.label, base.broader, base.taxonomy
+            rules[rec.code] = rule
+        rule.label = f.get("label", rule.label)
+        rule.broader = f.get("broader", rule.broader)
+        rule.taxonomy = f.get("taxonomy", rule.taxonomy)
+        rule.enabled = f.get("enabled", rule.enabled)
+        rule.cues.extend(rec.cues)
+        rule.negative.extend(rec.negative)
+        rule.entities.extend(rec.entities)
+        if rec.requires:
+            rule.requires = rec.requires
+        if rule.label is None:
+            raise rec.where.fail("label", f"{rec.code} is not in the taxonomy and has no label",
+                                 "add label = \"...\" (and broader = \"<parent code>\" to place it)")
