@@ -242,11 +242,17 @@ class _Doc:
         if span is None:
             return None, "none"
         if appositive is not None:
-            head = self.text[span[0] : self._head_end(span)]
-            app = self.text[appositive[0] : appositive[1]]
-            if not any(t[:1].isupper() for t in head.split()[1:]) and app[:1].isupper() and app.split()[0].lower() not in lex.np_stop:
-                if all(t[:1].isupper() or t.lower() in lex.title_small for t in app.split()):
-                    return appositive, "np"
+            # "The Green Party's leader, Omar Farouk, said": a description, then a name
+            head_words = self.text[span[0] : self._head_end(span)].split()
+            app_words = self.text[appositive[0] : appositive[1]].split()
+            if (
+                head_words
+                and head_words[-1][:1].islower()
+                and 1 <= len(app_words) <= 4
+                and app_words[0].lower() not in lex.np_stop
+                and all(t[:1].isupper() for t in app_words)
+            ):
+                return appositive, "np"
         return span, "np"
 
     def _head_end(self, span: tuple[int, int]) -> int:
@@ -473,13 +479,13 @@ class _Doc:
     def _title_like(self, q: Quoted) -> bool:
         """A title, name or term: after "so-called", "the film" …, or in Title Case."""
         lex = self.lex
-        before = tokens(self.text, max(0, q.open - 40), q.open)[-2:]
-        for t in reversed(before):
-            w = self.low[t[0] : t[1]]
-            if w in lex.title_before:
-                return True
-            if not self.text[t[0]].isalnum():
-                break  # "… programme. "Hospitals are full"": a new sentence, not a title
+        before = [self.low[a:b] for a, b in tokens(self.text, max(0, q.open - 40), q.open)[-2:]]
+        # the word right before the mark ("the film "…"", "so-called '…'"), or the one
+        # before a small word ("known as "…"", "dubbed the "…"")
+        if before and before[-1] in lex.title_before:
+            return True
+        if len(before) == 2 and before[1] in ("as", "the", "a", "an", "of") and before[0] in lex.title_before:
+            return True
         content = self.text[q.start : q.end]
         if content[-1:] in ".!?,":
             return False

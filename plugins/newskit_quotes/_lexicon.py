@@ -72,6 +72,8 @@ class Lexicon:
     org_heads: frozenset[str]
     abbreviations: frozenset[str]
     name_stop: frozenset[str]
+    #: endings of plural nouns ("organisers", "analysts")
+    plural_suffixes: tuple[str, ...]
     #: given name → "male" / "female"
     first_names: dict[str, str]
     #: title word ("mrs") → "male" / "female"
@@ -157,6 +159,7 @@ def build_lexicon(
         org_heads=fs("org_heads"),
         abbreviations=fs("abbreviations"),
         name_stop=fs("name_stop"),
+        plural_suffixes=tuple(sorted(fs("plural_suffixes"))),
         first_names=first_names,
         gender_titles=gender_titles,
     )

@@ -134,6 +134,11 @@ class Resolver:
         """A noun-phrase mention: linked when an entity covers its head."""
         head_end = self._head_end(s, e)
         ent = self._covering(s, head_end)
+        if ent is not None and ent.label != "PERSON" and ent.start > s:
+            # "Carlos Medina" is a person even if "Medina" is also a city
+            first = self.text[s:ent.start].split()[-1:]
+            if first and first[0].lower() in self.lex.first_names:
+                ent = None
         if ent is not None:
             sp = self._entity_speaker(ent, s)
         else:
@@ -150,8 +155,10 @@ class Resolver:
         head = words[-1].strip(".,").lower() if words else ""
         if head in self.lex.org_heads:
             return "org"
-        if head.endswith("s") and not head.endswith("ss") and not words[-1][:1].isupper():
-            return "group"
+        if head.endswith("s") and not head.endswith("ss") and (
+            not words[-1][:1].isupper() or (len(words) == 1 and head.endswith(self.lex.plural_suffixes))
+        ):
+            return "group"  # "officials", "Organisers" (a capitalised "Jones" stays a person)
         return "person"
 
     def pronoun(self, s: int, e: int) -> Speaker:

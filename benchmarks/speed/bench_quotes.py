@@ -1,0 +1,86 @@
+"""Throughput of the ``quotes`` component on the BBC corpus (research-only data, read in place).
+
+    python benchmarks/speed/bench_quotes.py [--corpus PATH] [--runs 5]
+
+Measures, as the median of ``--runs`` passes over the whole corpus:
+
+* **component alone, no entity findings**: the built component called directly on a
+  ``FindingView`` of each document (no pipeline bookkeeping);
+* **component alone, with precomputed entity findings**: the same, each view holding the
+  findings the ``entities`` component produced beforehand (skipped if it is unavailable);
+* **pipeline, quotes only**: ``Pipeline(components=["quotes"])`` end to end, including the
+  core's contract checks on every finding.
+
+Words are ``str.split()`` tokens of the article texts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+import newskit
+from newskit import Document, FindingView
+
+DEFAULT = Path("/work/shared/data/corpora/bbc_news.jsonl")
+
+
+def _median_time(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=DEFAULT)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args(argv)
+    docs = [Document(json.loads(line)["text"]) for line in args.corpus.open(encoding="utf-8")]
+    words = sum(len(d.text.split()) for d in docs)
+    print(f"corpus: {len(docs)} documents, {words:,} words, {sum(len(d.text) for d in docs):,} characters")
+
+    pipeline = newskit.Pipeline(components=["quotes"])
+    component = pipeline.registry.runner.built["quotes"]
+    views = [FindingView(d) for d in docs]
+    found = [0]
+
+    def alone(vs=views):
+        n = 0
+        for v in vs:
+            n += len(component(v))
+        found[0] = n
+
+    t = _median_time(alone, args.runs)
+    print(f"component alone, no entities:      {t:7.3f} s  {words / t:12,.0f} words/s  ({found[0]} quotes)")
+
+    try:
+        entities = newskit.Pipeline(components=["entities"])
+        t0 = time.perf_counter()
+        ent_views = [FindingView(d, entities(d).findings) for d in docs]
+        print(f"(entities precomputed in {time.perf_counter() - t0:.1f} s)")
+    except Exception as exc:  # the entities component may be missing or broken
+        print(f"component alone, with entities:    skipped ({type(exc).__name__}: {exc})")
+    else:
+        t = _median_time(lambda: alone(ent_views), args.runs)
+        print(f"component alone, with entities:    {t:7.3f} s  {words / t:12,.0f} words/s  ({found[0]} quotes)")
+
+    def through_pipeline():
+        n = 0
+        for d in docs:
+            n += len(pipeline(d).findings)
+        found[0] = n
+
+    t = _median_time(through_pipeline, args.runs)
+    print(f"pipeline, quotes only:             {t:7.3f} s  {words / t:12,.0f} words/s  ({found[0]} quotes)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
