@@ -305,7 +305,7 @@ class _Doc:
     def np_forward(self, pos: int, limit: int) -> tuple[int, int] | None:
         """The noun phrase starting at ``pos`` ("said Jane Doe, …", "according to X, …")."""
         lex = self.lex
-        toks = tokens(self.text, pos, min(limit, pos + 160))
+        toks = tokens(self.text, pos, min(limit, pos + 100))
         low = self.low
         text = self.text
         end = -1
@@ -602,7 +602,7 @@ class _Doc:
         text = self.text
         low = self.low
         lex = self.lex
-        toks = tokens(text, b, min(self.n, b + 160))
+        toks = tokens(text, b, min(self.n, b + 100))
         # "said (on Monday / to reporters / in a statement) that …"
         first: str | None = None
         for idx, (s, e) in enumerate(toks[: _GAP + 1]):
@@ -700,7 +700,7 @@ class _Doc:
         if text[comma - 1] in _QUOTE_CHARS:
             return None  # '"…," he said' belongs to the direct quote
         # after the cue: at most a few words of adverbial, then the end or ", rest of the sentence"
-        rest = tokens(text, frame_end, min(se + 1, frame_end + 200))
+        rest = tokens(text, frame_end, min(se + 1, frame_end + 90))
         second: tuple[int, int] | None = None
         for idx, (s, e) in enumerate(rest):
             w = low[s:e]

@@ -44,28 +44,42 @@ class Sentences:
     ends (before its final punctuation, or at a line break).
     """
 
-    __slots__ = ("ends", "starts", "n")
+    __slots__ = ("ends", "starts", "n", "text", "abbreviations")
 
     def __init__(self, text: str, abbreviations: frozenset[str]) -> None:
+        self.text = text
+        self.abbreviations = abbreviations
+        self.n = len(text)
+        self.ends: list[int] | None = None
+        self.starts: list[int] = []
+
+    def _scan(self) -> list[int]:
+        # found on first use: a document with no candidate never pays for it
+        text = self.text
+        abbreviations = self.abbreviations
         ends = []
         starts = []
         for m in _BOUNDS.finditer(text):
             a = m.start()
-            if text[a] != "\n" and text[a] == "." and _abbreviation(text, a, abbreviations):
+            # a period after a word of five letters or more never closes an abbreviation
+            if text[a] == "." and not text[a - 5 : a].isalpha() and _abbreviation(text, a, abbreviations):
                 continue
             ends.append(a)
             starts.append(m.end())
         self.ends = ends
         self.starts = starts
-        self.n = len(text)
+        return ends
 
     def start(self, pos: int) -> int:
+        if self.ends is None:
+            self._scan()
         k = bisect_right(self.starts, pos) - 1
         return self.starts[k] if k >= 0 else 0
 
     def end(self, pos: int) -> int:
-        k = bisect_left(self.ends, pos)
-        return self.ends[k] if k < len(self.ends) else self.n
+        ends = self.ends if self.ends is not None else self._scan()
+        k = bisect_left(ends, pos)
+        return ends[k] if k < len(ends) else self.n
 
 
 class Words:
