@@ -199,7 +199,7 @@ class _Doc:
     def subject_before(self, v: int, floor: int) -> tuple[tuple[int, int] | None, str]:
         """The subject noun phrase that ends right before the cue at ``v``."""
         lex = self.lex
-        toks = tokens(self.text, max(floor, v - 120), v)
+        toks = tokens(self.text, max(floor, v - 90), v)
         low = self.low
         i = len(toks) - 1
         cue_word = low[v : v + 12].split(" ", 1)[0]
@@ -479,7 +479,9 @@ class _Doc:
     def _title_like(self, q: Quoted) -> bool:
         """A title, name or term: after "so-called", "the film" …, or in Title Case."""
         lex = self.lex
-        before = [self.low[a:b] for a, b in tokens(self.text, max(0, q.open - 40), q.open)[-2:]]
+        before = self.low[max(0, q.open - 30) : q.open].split()[-2:]
+        if before and not before[-1][-1:].isalnum():
+            return False  # "… programme. "Hospitals are full"": punctuation, no title word
         # the word right before the mark ("the film "…"", "so-called '…'"), or the one
         # before a small word ("known as "…"", "dubbed the "…"")
         if before and before[-1] in lex.title_before:
@@ -602,7 +604,9 @@ class _Doc:
         text = self.text
         low = self.low
         lex = self.lex
-        toks = tokens(text, b, min(self.n, b + 100))
+        if not cue.bare and low.find("that", b, b + 90) == -1:
+            return None  # cheap: no "that" near and no bare clause possible
+        toks = tokens(text, b, min(self.n, b + 90))
         # "said (on Monday / to reporters / in a statement) that …"
         first: str | None = None
         for idx, (s, e) in enumerate(toks[: _GAP + 1]):
@@ -672,6 +676,8 @@ class _Doc:
         low = self.low
         lex = self.lex
         se = self.sent.end(b)
+        if text.rfind(",", max(ss, a - 120), a) == -1:
+            return None  # cheap: an inverted cue ("…, X said") stands after a comma
         prev_end = a
         while prev_end > ss and text[prev_end - 1] == " ":
             prev_end -= 1
