@@ -218,7 +218,8 @@ class ThemeTagger:
                         end = start
                         for m, _ in zip(TOKEN_RE.finditer(text, start), range(last - i + 1)):
                             end = m.end()
-                hits.append((r, factor, i, last, start, end))
+                hits.append((r, factor, i, last, start, end,
+                             toks[i].lower() if last == i else " ".join(toks[i:last + 1]).lower()))
         return hits
 
     # -- one document --------------------------------------------------------------------
@@ -235,8 +236,8 @@ class ThemeTagger:
                 lead_tok = max(lead_tok, len(TOKEN_RE.findall(text, 0, nl + cfg.lead_chars)))
         hits = self._scan(text, title_tok, lead_tok, None, True)
         if title and not text.startswith(title):
-            hits += [(r, f, i - 1_000_000, j - 1_000_000, None, None)
-                     for r, f, i, j, _s, _e in self._scan(title, 0, 0, cfg.title_weight, False)]
+            hits += [(r, f, i - 1_000_000, j - 1_000_000, None, None, g)
+                     for r, f, i, j, _s, _e, g in self._scan(title, 0, 0, cfg.title_weight, False)]
         rows = self.rows
         # group positive hits by (term, cue key); negatives mask overlapping hits
         pos_hits: dict[int, list] = defaultdict(list)
@@ -246,7 +247,7 @@ class ThemeTagger:
             (neg_hits if row.negative else pos_hits)[row.term].append(h)
         if entities and cfg.use_entities and self.entity_rows:
             er = self.entity_rows
-            for e in entities:
+            for n_ent, e in enumerate(entities):
                 attrs = e.attributes
                 keys = []
                 if e.value is not None:
@@ -263,14 +264,15 @@ class ThemeTagger:
                     factor = cfg.lead_weight if e.start < cfg.lead_chars else 1.0
                 for k in keys:
                     for term, weight, ckey in er.get(k, ()):
-                        pos_hits[term].append((("e", ckey, weight), factor, -1, -1, e.start, e.end))
+                        pos_hits[term].append((("e", ckey, weight), factor, -1 - n_ent, -1 - n_ent,
+                                               e.start, e.end, k))
         out: dict[int, Any] = {}
         for term, hs in pos_hits.items():
             negs = neg_hits.get(term)
             penalty = 0.0
             if negs:
                 masked = set()
-                for r, f, i, j, _s, _e in negs:
+                for r, f, i, j, _s, _e, _g in negs:
                     penalty += rows[r].weight * f
                     for n, h in enumerate(hs):
                         if h[2] <= j and i <= h[3]:  # same zone and overlapping tokens
@@ -279,41 +281,56 @@ class ThemeTagger:
                     penalty -= sum(self._weight(h) * h[1] for n, h in enumerate(hs) if n in masked)
                     penalty = max(penalty, 0.0)
                     hs = [h for n, h in enumerate(hs) if n not in masked]
-            groups: dict[Any, list[float]] = defaultdict(list)
-            evidence = []
-            for h in hs:
-                w = self._weight(h)
-                gk = h[0][1] if isinstance(h[0], tuple) else rows[h[0]].key
-                groups[(gk, w)].append(h[1])
-                if h[4] is not None:
-                    evidence.append((w * h[1], h[4], h[5]))
-            s = 0.0
-            for (gk, w), factors in groups.items():
-                factors.sort(reverse=True)
-                s += w * sum(f / (k + 1) for k, f in enumerate(factors))
+            hits_w = [(self._weight(h), h) for h in hs]
+            s, d = self._aggregate(hits_w)
             s -= penalty
             if s > 0:
-                out[term] = [s, len(groups), evidence]
+                out[term] = [s, d, hits_w]
         return out
+
+    @staticmethod
+    def _aggregate(hits_w: list) -> tuple[float, int]:
+        """Score of a set of hits: each position counts once (its best cue); repeats of the
+        same words saturate (1, 1/2, 1/3 … of their weight × position factor)."""
+        best: dict[tuple[int, int], tuple[float, Any]] = {}
+        for w, h in hits_w:
+            k = (h[2], h[3]) if h[4] is None or h[2] < -1 else (h[4], h[5])
+            cur = best.get(k)
+            if cur is None or w > cur[0]:
+                best[k] = (w, h)
+        groups: dict[str, list[float]] = defaultdict(list)
+        for w, h in best.values():
+            groups[h[6]].append(w * h[1])
+        s = 0.0
+        for vals in groups.values():
+            vals.sort(reverse=True)
+            s += sum(v / (k + 1) for k, v in enumerate(vals))
+        return s, len(groups)
 
     def _weight(self, h: tuple) -> float:
         return h[0][2] if isinstance(h[0], tuple) else self.rows[h[0]].weight
 
     def rollup(self, raw: dict[int, Any]) -> dict[int, Any]:
+        """Scores with each term's descendants' hits merged in (a position counts once)."""
         terms = self.terms
-        order = sorted(raw, key=lambda t: -terms[t].level)
-        total = {t: [v[0], v[1], list(v[2])] for t, v in raw.items()}
-        for t in order:  # each scored term adds its own score to every ancestor
+        pooled: dict[int, list] = {}
+        penalty: dict[int, float] = {}
+        for t, (s, _d, hw) in raw.items():
+            pooled.setdefault(t, []).extend(hw)
+            own, _ = self._aggregate(hw)
+            penalty[t] = penalty.get(t, 0.0) + max(0.0, own - s)
             if not terms[t].rolls_up:
                 continue
-            s, d, ev = raw[t]
             p = terms[t].parent
             while p >= 0:
-                cur = total.setdefault(p, [0.0, 0, []])
-                cur[0] += s
-                cur[1] += d
-                cur[2].extend(ev)
+                pooled.setdefault(p, []).extend(hw)
                 p = terms[p].parent
+        total = {}
+        for t, hw in pooled.items():
+            s, d = self._aggregate(hw)
+            s -= penalty.get(t, 0.0)
+            if s > 0:
+                total[t] = [s, d, [(w * h[1], h[4], h[5]) for w, h in hw if h[4] is not None]]
         return total
 
     def confidence(self, s: float, ratio: float, distinct: int, level: int) -> float:

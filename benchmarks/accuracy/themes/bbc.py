@@ -1,0 +1,84 @@
+"""Top-level theme accuracy of the ``themes`` component on the BBC News corpus.
+
+    python benchmarks/accuracy/themes/bbc.py [path/to/bbc_news.jsonl] [--errors N]
+
+The corpus (Greene & Cunningham 2006; research use only, never copied into this repository)
+is read from ``../shared/data/corpora/bbc_news.jsonl`` or the given path. Each article's label
+is mapped to an IPTC top-level Media Topic; an article counts as right when the highest-scoring
+top-level theme the component reports is that topic.
+
+| BBC label       | IPTC Media Topic                                              |
+|-----------------|---------------------------------------------------------------|
+| business        | medtop:04000000 economy, business and finance                 |
+| entertainment   | medtop:01000000 arts, culture, entertainment and media        |
+| politics        | medtop:11000000 politics                                      |
+| sport           | medtop:15000000 sport                                         |
+| tech            | medtop:13000000 science and technology                        |
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import newskit
+
+MAPPING = {
+    "business": "medtop:04000000",
+    "entertainment": "medtop:01000000",
+    "politics": "medtop:11000000",
+    "sport": "medtop:15000000",
+    "tech": "medtop:13000000",
+}
+DEFAULT = Path(__file__).resolve().parents[4] / "shared" / "data" / "corpora" / "bbc_news.jsonl"
+
+
+def top_theme(result: newskit.Result) -> str | None:
+    tops = [f for f in result.of_kind("theme") if f.attributes.get("level") == 1]
+    if not tops:
+        return None
+    return max(tops, key=lambda f: (f.attributes.get("score", 0.0), f.confidence)).value
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="themes: BBC News top-level accuracy")
+    ap.add_argument("path", nargs="?", default=str(DEFAULT))
+    ap.add_argument("--errors", type=int, default=0, help="print the first N misclassified ids")
+    args = ap.parse_args(argv)
+    path = Path(args.path)
+    if not path.exists():
+        print(f"corpus not found: {path}; pass its path", file=sys.stderr)
+        return 2
+    pipe = newskit.Pipeline(["themes"])
+    right, total, none = Counter(), Counter(), 0
+    confusion: Counter = Counter()
+    shown = 0
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            gold = MAPPING[rec["label"]]
+            res = pipe.run(newskit.Document(rec["text"], title=rec.get("title"), id=str(rec["id"])))
+            got = top_theme(res)
+            total[rec["label"]] += 1
+            none += got is None
+            confusion[(rec["label"], got)] += 1
+            if got == gold:
+                right[rec["label"]] += 1
+            elif shown < args.errors:
+                shown += 1
+                print(f"  {rec['id']}: {rec['label']} -> {got}")
+    n = sum(total.values())
+    print(f"BBC News: {n} articles; highest-scoring top-level theme matches the label: "
+          f"{sum(right.values()) / n:.1%} ({sum(right.values())}/{n}); no top-level theme: {none}")
+    for label in MAPPING:
+        wrong = {k[1]: v for k, v in confusion.items() if k[0] == label and k[1] != MAPPING[label]}
+        worst = ", ".join(f"{c} {v}" for c, v in sorted(wrong.items(), key=lambda kv: -kv[1])[:3])
+        print(f"  {label:<13} {right[label] / total[label]:.1%} of {total[label]}   (wrong: {worst})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

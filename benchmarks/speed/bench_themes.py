@@ -1,0 +1,57 @@
+"""Throughput of the ``themes`` component alone on the BBC News corpus (words per second).
+
+    python benchmarks/speed/bench_themes.py [path/to/bbc_news.jsonl] [--runs 5]
+
+Builds the component once (not timed), then times it on every article (title + text) through
+the same ``FindingView`` the pipeline passes, and reports the median of the runs. The first
+run also fills the component's per-word cache, as a long-running pipeline would; the median
+is over all runs. Words are whitespace-separated tokens of the text. The corpus is research
+data and is read from ``../shared/data/corpora/bbc_news.jsonl`` or the given path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import newskit
+
+DEFAULT = Path(__file__).resolve().parents[3] / "shared" / "data" / "corpora" / "bbc_news.jsonl"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="themes component throughput")
+    ap.add_argument("path", nargs="?", default=str(DEFAULT))
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args(argv)
+    docs = [json.loads(line) for line in Path(args.path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    documents = [newskit.Document(d["text"], title=d.get("title"), id=str(d["id"])) for d in docs]
+    words = sum(len(d.text.split()) for d in documents)
+    pipe = newskit.Pipeline(["themes"])
+    component = pipe.registry.runner.built["themes"]
+    views = [newskit.FindingView(d, ()) for d in documents]
+    rates = []
+    for _ in range(args.runs):
+        start = time.perf_counter()
+        n = 0
+        for view in views:
+            n += len(component(view))
+        elapsed = time.perf_counter() - start
+        rates.append(words / elapsed)
+    start = time.perf_counter()
+    for d in documents:
+        pipe.run(d)
+    full = words / (time.perf_counter() - start)
+    print(f"themes: {len(documents)} documents, {words:,} words, {args.runs} runs")
+    print(f"component alone: median {statistics.median(rates):,.0f} words/s "
+          f"(runs: {', '.join(f'{r:,.0f}' for r in rates)}); {n} themes per run")
+    print(f"through Pipeline.run (contract checks included): {full:,.0f} words/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
