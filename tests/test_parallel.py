@@ -212,6 +212,7 @@ def test_a_worker_that_cannot_build_the_pipeline_says_why():
 # -- the bundled plugins, when they load --------------------------------------------------
 
 
+@pytest.mark.slow
 def test_bundled_plugins_give_the_same_results_in_every_mode():
     from newskit._demo import sample_documents
 
