@@ -343,7 +343,7 @@ def test_values_json_cannot_hold_cost_only_that_components_findings(installed, c
         assert "mark" not in kinds and {"cap", "count", "use"} <= kinds
         (error,) = [e for e in record["errors"] if e["component"] == "garbage"]
         assert "cannot be written as JSON" in error["message"] and "set is not JSON serializable" in error["message"]
-    assert "garbage PluginError" in capsys.readouterr().err
+    assert "c.jsonl:1: garbage: PluginError: component 'garbage' returned a finding" in capsys.readouterr().err
 
 
 # -- plugins on the other hooks -------------------------------------------------------------------

@@ -296,9 +296,10 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             counts["failed"] += 1
             if len(problems) < 5:
                 e = result.errors[0]
-                message = e.message if e.message.startswith(where) else f"{where}: {e.message}"
-                label = f"{e.component} " if e.component else ""
-                problems.append(f"{label}{e.error}: {message}" if label else message)
+                if e.message.startswith(where):  # input problems say where themselves
+                    problems.append(e.message)
+                else:
+                    problems.append(f"{where}: {e.component or 'input'}: {e.error}: {e.message}")
         if fmt == "jsonl":
             write(line, result)
             out.flush()  # a killed run leaves whole lines behind
