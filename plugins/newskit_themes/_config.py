@@ -32,7 +32,8 @@ class ThemesConfig:
     #: Most themes reported per document, ancestors included (the broader terms of a
     #: reported theme are always reported with it).
     max_tags: int = attrs.field(default=10, converter=int, validator=_positive)
-    #: Deepest taxonomy level reported (1 = the 17 top-level topics only).
+    #: Deepest IPTC level reported (1 = the 17 top-level topics only); custom themes are
+    #: reported at any depth.
     max_level: int = attrs.field(default=3, converter=int, validator=_positive)
     #: Extra rule files (TOML or JSON) applied after the built-in rules and the
     #: ``newskit_theme_rules`` hook, in this order; relative paths are read from the

@@ -107,7 +107,7 @@ class ThemeTagger:
         self.entity_rows: dict[str, list[tuple[int, float, int]]] = defaultdict(list)
         key = 0
         for t in self.terms:
-            if t.level > config.max_level:
+            if t.level > config.max_level and t.taxonomy == IPTC:
                 continue
             r = enabled[t.code]
             for cue in r.cues:
@@ -132,7 +132,7 @@ class ThemeTagger:
         self.stem_lens_cs = sorted({len(s) for s in self.stem_cs})
         self.cache: dict[str, tuple[int, ...]] = {}
         self.seen: set[str] = set()
-        self.story = [t for t in self.terms if t.requires and t.level <= config.max_level]
+        self.story = [t for t in self.terms if t.requires]
 
     # -- token → cue rows ----------------------------------------------------------------
 
@@ -401,7 +401,7 @@ class ThemeTagger:
             if c["confidence"] < cfg.threshold:
                 break
             t = c["term"]
-            if t.index in chosen or t.level > cfg.max_level:
+            if t.index in chosen or (t.level > cfg.max_level and t.taxonomy == IPTC):
                 continue
             chain, p = [t.index], t.parent
             while p >= 0:

@@ -1,0 +1,61 @@
+"""Property and sample-article tests of the themes component."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import newskit
+from newskit.testing import assert_valid_result
+
+_PIPE = newskit.Pipeline(["themes"], config={"themes": {"threshold": 0.0, "max_tags": 40}})
+_WORDS = ["war", "price war", "embassy", "Labour", "court", "the", "Kyiv", "goal", "inflation", "rain",
+          "\u202e", "\x00", "😀", "“", "'s", "-", "\n", "İstanbul", "ﬁnance", "ß", "e\u0301"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(), st.lists(st.sampled_from(_WORDS)).map(" ".join)),
+       st.one_of(st.none(), st.text(max_size=40)))
+def test_any_text_gives_valid_document_level_findings(text, title):
+    result = _PIPE.run(newskit.Document(text, title=title))
+    assert not result.errors
+    assert_valid_result(result)
+    for f in result.of_kind("theme"):
+        assert f.start is None and f.end is None and f.text is None
+        assert 0.0 <= f.confidence <= 1.0
+        assert f.attributes["level"] >= 1
+        for s, e in f.attributes["evidence"]:
+            assert 0 <= s < e <= len(text)
+
+
+def test_long_line_and_repeated_cues():
+    text = ("embassy war goal " * 20000) + "x" * 100000
+    result = _PIPE.run(text)
+    assert_valid_result(result)
+    assert result.of_kind("theme")
+
+
+SEED = Path(__file__).resolve().parents[4] / "shared" / "seeds" / "000_2e2a1c2ac25b84df.txt"
+
+
+def test_sample_article():
+    if not SEED.exists():  # the shared folder sits beside the repository
+        import pytest
+
+        pytest.skip("shared/seeds not available")
+    meta = json.loads(SEED.with_suffix(".json").read_text(encoding="utf-8"))
+    doc = newskit.Document(SEED.read_text(encoding="utf-8"), title=meta["title"])
+    found = newskit.Pipeline(["themes"]).run(doc).of_kind("theme")
+    codes = {f.value for f in found}
+    deeper = sorted((f for f in found if f.attributes["level"] >= 2), key=lambda f: -f.attributes["score"])
+    assert deeper[0].value in {"medtop:20000639", "medtop:20000638"}
+    top = max((f for f in found if f.attributes["level"] == 1), key=lambda f: f.attributes["score"])
+    assert top.value == "medtop:11000000"
+    assert "medtop:20000598" in codes  # defence
+    assert "medtop:04000000" in codes  # economy, business and finance
+    assert "medtop:20000256" in codes or "medtop:20000431" in codes  # energy
+    assert "medtop:13000000" in codes  # science and technology
+    assert not codes & {"medtop:15000000", "medtop:17000000", "medtop:10000000"}
