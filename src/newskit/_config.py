@@ -173,9 +173,9 @@ def apply_overrides(config: Mapping[str, Any], overrides: Sequence[str]) -> dict
             )
         table[key] = value
         table.keys_origin[key] = f"-s {text}"
-    if isinstance(config, _Table) and overrides:
+    if isinstance(config, _Table):  # keep the file's line for each top-level key
         return _Table(out, config.origin, config.keys_origin)
-    return out if overrides or not isinstance(config, _Table) else config
+    return out
 
 
 def _field_names(config_cls: type) -> list[str]:

@@ -185,7 +185,8 @@ def _without_unserialisable(result: Any) -> Any:
         if len(still) == len(kept):
             break
         kept = still
-    lost = {f.producer for f in result.findings if f not in kept} - set(bad)
+    kept_ids = {f.id for f in kept}
+    lost = {f.producer for f in result.findings if f.id not in kept_ids} - set(bad)
     errors = [
         ErrorRecord(
             component,
