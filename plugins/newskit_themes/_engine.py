@@ -77,7 +77,16 @@ class ThemeTagger:
     def __init__(self, config: ThemesConfig, rules: Mapping[str, Rule]) -> None:
         self.config = config
         self.calib = calibration()
-        enabled = {code: r for code, r in rules.items() if r.enabled}
+        def on(rule: Rule) -> bool:  # a switched-off theme takes its narrower themes with it
+            seen = set()
+            while rule is not None and rule.code not in seen:
+                if not rule.enabled:
+                    return False
+                seen.add(rule.code)
+                rule = rules.get(rule.broader) if rule.broader else None
+            return True
+
+        enabled = {code: r for code, r in rules.items() if on(r)}
         self.terms: list[Term] = [Term(i, r) for i, r in enumerate(enabled.values())]
         index = {t.code: t.index for t in self.terms}
         self.index = index
