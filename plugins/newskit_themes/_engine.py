@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 import os
-from collections import defaultdict
+from bisect import bisect_left
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import compress
 from typing import Any
@@ -29,6 +30,12 @@ from newskit_themes._rules import (
 from newskit_themes._taxonomy import IPTC, builtin_records, calibration, taxonomy_rules
 
 _CACHE_LIMIT = 400_000
+#: Words never chosen as the anchor of a phrase cue when another word is available (they
+#: would make every "the" a candidate); matching itself is unaffected.
+_FUNCTION_WORDS = frozenset(
+    "a an the of in on at to for with by from and or but is was are were be been it its this that "
+    "their his her our your my s as into over out up down off than then so not no".split()
+)
 
 
 class Term:
@@ -48,15 +55,22 @@ class Term:
 
 
 class _CueRow:
-    __slots__ = ("term", "weight", "negative", "first", "tail", "key")
+    """One cue of one theme, indexed on its anchor word (the longest, i.e. rarest-looking)."""
 
-    def __init__(self, term: int, cue: Cue, negative: bool, key: int) -> None:
+    __slots__ = ("term", "weight", "negative", "elements", "anchor", "key", "nodes", "checks")
+
+    def __init__(self, term: int, cue: Cue, negative: bool) -> None:
         self.term = term
         self.weight = cue.weight
         self.negative = negative
-        self.first = cue.elements[0]
-        self.tail = cue.elements[1:]
-        self.key = key
+        self.elements = cue.elements
+        self.anchor = max(range(len(cue.elements)),
+                          key=lambda k: (cue.elements[k].text.lower() not in _FUNCTION_WORDS,
+                                         len(cue.elements[k].text), k))
+        self.checks = tuple((k - self.anchor, e.text, e.stem, e.case)
+                            for k, e in enumerate(cue.elements) if k != self.anchor)
+        self.key = " ".join(e.text + ("*" if e.stem else "") for e in cue.elements)
+        self.nodes: dict[int, float] = {}
 
 
 def build_rules(config: ThemesConfig, hook: Any = None) -> dict[str, Rule]:
@@ -69,6 +83,15 @@ def build_rules(config: ThemesConfig, hook: Any = None) -> dict[str, Rule]:
     for path in config.rule_paths:
         merge(rules, read_rule_file(os.path.expanduser(path)))
     return rules
+
+
+def _harmonic(n: int) -> float:
+    return _H[n] if n < len(_H) else math.log(n) + 0.5772156649 + 1 / (2 * n)
+
+
+_H = [0.0]
+for _k in range(1, 256):
+    _H.append(_H[-1] + 1 / _k)
 
 
 class ThemeTagger:
@@ -113,39 +136,63 @@ class ThemeTagger:
                                     f"{req!r}, which is not a known theme; fix the code")
         # levels deeper than max_level are dropped (their cues do not count)
         self.rows: list[_CueRow] = []
-        self.entity_rows: dict[str, list[tuple[int, float, int]]] = defaultdict(list)
-        key = 0
+        self.entity_rows: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for t in self.terms:
             if t.level > config.max_level and t.taxonomy == IPTC:
                 continue
             r = enabled[t.code]
             for cue in r.cues:
-                self.rows.append(_CueRow(t.index, cue, False, key))
-                key += 1
+                self.rows.append(_CueRow(t.index, cue, False))
             for cue in r.negative:
-                self.rows.append(_CueRow(t.index, cue, True, key))
-                key += 1
+                self.rows.append(_CueRow(t.index, cue, True))
             for ec in r.entities:
-                self.entity_rows[ec.key].append((t.index, ec.weight, key))
-                key += 1
+                self.entity_rows[ec.key].append((t.index, ec.weight))
+        for row in self.rows:  # the term and, when it rolls up, its ancestors
+            row.nodes = self._chain(row.term, row.weight)
         self.exact_ci: dict[str, list[int]] = defaultdict(list)
         self.exact_cs: dict[str, list[int]] = defaultdict(list)
         self.stem_ci: dict[str, list[int]] = defaultdict(list)
         self.stem_cs: dict[str, list[int]] = defaultdict(list)
         for i, row in enumerate(self.rows):
-            el = row.first
+            el = row.elements[row.anchor]
             table = (self.stem_cs if el.case else self.stem_ci) if el.stem else \
                 (self.exact_cs if el.case else self.exact_ci)
             table[el.text].append(i)
         self.stem_lens_ci = sorted({len(s) for s in self.stem_ci})
         self.stem_lens_cs = sorted({len(s) for s in self.stem_cs})
-        self.cache: dict[str, tuple[int, ...]] = {}
+        self.single: dict[str, dict[int, float]] = {}  # surface -> node -> weight (rolled up)
+        self.own: dict[str, dict[int, float]] = {}  # surface -> term -> weight (not rolled up)
+        self.phrase: dict[str, tuple[int, ...]] = {}  # surface -> phrase/negative rows anchored here
         self.seen: set[str] = set()
         self.story = [t for t in self.terms if t.requires]
+        # scores below this cannot reach the threshold (ratio 1, generous distinct count)
+        self.min_score = self._min_score(config.threshold)
 
-    # -- token → cue rows ----------------------------------------------------------------
+    def _chain(self, term: int, weight: float) -> dict[int, float]:
+        nodes = {term: weight}
+        if self.terms[term].rolls_up:
+            p = self.terms[term].parent
+            while p >= 0:
+                nodes[p] = weight
+                p = self.terms[p].parent
+        return nodes
 
-    def _resolve(self, tok: str) -> tuple[int, ...]:
+    def _min_score(self, threshold: float) -> float:
+        if threshold <= 0:
+            return 0.0
+        lo, hi = 0.0, 1e6
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            if self.confidence(mid, 1.0, max(1, int(3 * mid) + 1), 2) >= threshold or \
+                    self.confidence(mid, 1.0, max(1, int(3 * mid) + 1), 1) >= threshold:
+                hi = mid
+            else:
+                lo = mid
+        return lo * 0.9
+
+    # -- token → cues ---------------------------------------------------------------------
+
+    def _resolve(self, tok: str) -> None:
         lo = tok.lower()
         found = list(self.exact_ci.get(lo, ()))
         found += self.exact_cs.get(tok, ())
@@ -157,190 +204,177 @@ class ThemeTagger:
             if k > len(tok):
                 break
             found += self.stem_cs.get(tok[:k], ())
-        return tuple(found)
+        single: dict[int, float] = {}
+        own: dict[int, float] = {}
+        phrase = []
+        for r in found:
+            row = self.rows[r]
+            if row.negative or len(row.elements) > 1:
+                phrase.append(r)
+                continue
+            own[row.term] = max(own.get(row.term, 0.0), row.weight)
+            for node, w in row.nodes.items():
+                if w > single.get(node, 0.0):
+                    single[node] = w
+        if single:
+            self.single[tok] = single
+            self.own[tok] = own
+        if phrase:
+            self.phrase[tok] = tuple(phrase)
 
-    def _scan(self, text: str, title_tok: int, lead_tok: int, zone_factor: float | None,
-              with_spans: bool) -> list[tuple[int, float, int, int, int | None, int | None]]:
-        """Hits in ``text``: (row, factor, first token, last token, start, end)."""
+    def _tokens(self, text: str) -> list[str]:
         toks = TOKEN_RE.findall(text)
-        if not toks:
-            return []
-        cache, seen = self.cache, self.seen
         fresh = set(toks)
-        fresh.difference_update(seen)
+        fresh.difference_update(self.seen)
         if fresh:
-            if len(seen) > _CACHE_LIMIT:
-                cache.clear()
-                seen.clear()
+            if len(self.seen) > _CACHE_LIMIT:
+                self.single.clear()
+                self.own.clear()
+                self.phrase.clear()
+                self.seen.clear()
             for tok in fresh:
-                found = self._resolve(tok)
-                if found:
-                    cache[tok] = found
-            seen.update(fresh)
-        vals = list(map(cache.get, toks))
-        idxs = list(compress(range(len(toks)), vals))
-        if not idxs:
-            return []
-        rows = self.rows
-        n = len(toks)
-        hits = []
-        starts: dict[int, int] = {}
-        if with_spans:  # char offset of every candidate token (see module docstring)
-            pos = 0
-            find = text.find
-            for i in idxs:
-                tok = toks[i]
-                p = find(tok, pos)
-                while p >= 0 and ((p > 0 and text[p - 1].isalnum())
-                                  or (p + len(tok) < len(text) and text[p + len(tok)].isalnum())):
-                    p = find(tok, p + 1)
-                if p < 0:  # cannot happen for a token of this text; stay safe
-                    break
-                starts[i] = p
-                pos = p + len(tok)
-        for i in idxs:
-            if zone_factor is not None:
-                factor = zone_factor
-            else:
-                factor = self.config.title_weight if i < title_tok else (
-                    self.config.lead_weight if i < lead_tok else 1.0)
-            for r in vals[i]:
-                row = rows[r]
-                last = i
-                if row.tail:
-                    last = i + len(row.tail)
-                    if last >= n:
-                        continue
-                    ok = True
-                    for k, el in enumerate(row.tail, 1):
-                        if not el.matches(toks[i + k]):
-                            ok = False
-                            break
-                    if not ok:
-                        continue
-                start = end = None
-                if with_spans and i in starts:
-                    start = starts[i]
-                    if last == i:
-                        end = start + len(toks[i])
-                    else:
-                        end = start
-                        for m, _ in zip(TOKEN_RE.finditer(text, start), range(last - i + 1)):
-                            end = m.end()
-                hits.append((r, factor, i, last, start, end,
-                             toks[i].lower() if last == i else " ".join(toks[i:last + 1]).lower()))
-        return hits
+                self._resolve(tok)
+            self.seen.update(fresh)
+        return toks
 
     # -- one document --------------------------------------------------------------------
 
-    def score(self, text: str, title: str | None, entities: Sequence[Any] = ()) -> dict[int, Any]:
-        """Per-term raw results: {term: [score, distinct, evidence[(value, start, end)]]}."""
+    def score(self, text: str, title: str | None, entities: Sequence[Any] = ()) -> dict:
+        """Counts of every cue group of the document and the scores they give each theme.
+
+        Returns ``{"score": {node: s}, "distinct": {node: n}, "groups": [...], "text": text,
+        "toks": toks}``; a group is ``(kind, key, F, first)`` where ``F`` is the saturated,
+        position-weighted count and ``first`` locates the first occurrence in the text.
+        """
         cfg = self.config
+        toks = self._tokens(text)
+        n = len(toks)
         title_tok = 0
         lead_tok = len(TOKEN_RE.findall(text, 0, cfg.lead_chars)) if cfg.lead_chars > 0 else 0
         if title is None:  # a short first line followed by a newline reads as a headline
             nl = text.find("\n", 0, 200)
-            if 0 < nl < 160 and not text[:nl].rstrip().endswith((".", ":", "\"", "”")):
+            if 0 < nl < 160 and not text[:nl].rstrip().endswith((".", ":", "\"", "\u201d")):
                 title_tok = len(TOKEN_RE.findall(text, 0, nl))
                 lead_tok = max(lead_tok, len(TOKEN_RE.findall(text, 0, nl + cfg.lead_chars)))
-        hits = self._scan(text, title_tok, lead_tok, None, True)
+        ttoks: list[str] = []
         if title and not text.startswith(title):
-            hits += [(r, f, i - 1_000_000, j - 1_000_000, None, None, g)
-                     for r, f, i, j, _s, _e, g in self._scan(title, 0, 0, cfg.title_weight, False)]
-        rows = self.rows
-        # group positive hits by (term, cue key); negatives mask overlapping hits
-        pos_hits: dict[int, list] = defaultdict(list)
-        neg_hits: dict[int, list] = defaultdict(list)
-        for h in hits:
-            row = rows[h[0]]
-            (neg_hits if row.negative else pos_hits)[row.term].append(h)
+            ttoks = self._tokens(title)
+        single, phrase = self.single, self.phrase
+        # single-word cues: counted per surface and zone with C-level tools
+        sv = list(map(single.get, toks))
+        sidx = list(compress(range(n), sv))
+        cand = list(compress(toks, sv))
+        a = bisect_left(sidx, title_tok)
+        b = bisect_left(sidx, lead_tok)
+        zt = Counter(cand[:a])
+        if ttoks:
+            zt.update(compress(ttoks, map(single.get, ttoks)))
+        zl = Counter(cand[a:b])
+        zb = Counter(cand[b:])
+        tw, lw = cfg.title_weight, cfg.lead_weight
+        H = _harmonic
+        score: dict[int, float] = defaultdict(float)
+        distinct: dict[int, int] = defaultdict(int)
+        groups = []
+        for surface in set(zt) | set(zl) | set(zb):
+            nt, nl_, nb = zt.get(surface, 0), zl.get(surface, 0), zb.get(surface, 0)
+            f = tw * H(nt) + lw * (H(nt + nl_) - H(nt)) + (H(nt + nl_ + nb) - H(nt + nl_))
+            groups.append(("w", surface, f, None))
+            for node, w in single[surface].items():
+                score[node] += w * f
+                distinct[node] += 1
+        # phrases and negative cues: checked around their anchor word
+        occ: dict[str, list] = {}
+        neg = []
+        for zone_toks, offset, in_title in ((toks, 0, False), (ttoks, 0, True)):
+            if not zone_toks:
+                continue
+            pv = list(map(phrase.get, zone_toks))
+            m = len(zone_toks)
+            for i in compress(range(m), pv):
+                for r in pv[i]:
+                    row = self.rows[r]
+                    els = row.elements
+                    start = i - row.anchor
+                    end = start + len(els) - 1
+                    if start < 0 or end >= m:
+                        continue
+                    ok = True
+                    for off, etext, stem, case in row.checks:
+                        tok = zone_toks[i + off]
+                        if not case:
+                            tok = tok.lower()
+                        if not (tok.startswith(etext) if stem else tok == etext):
+                            ok = False
+                            break
+                    if not ok:
+                        continue
+                    factor = tw if in_title or start < title_tok else (lw if start < lead_tok else 1.0)
+                    if row.negative:
+                        neg.append((row, zone_toks, start, end, factor))
+                    else:
+                        rec = occ.setdefault(row.key, [row, [], None])
+                        rec[1].append(factor)
+                        if rec[2] is None and not in_title:
+                            rec[2] = (start, end)
+        merged: dict[str, dict[int, float]] = {}
+        for key, (row, factors, first) in occ.items():
+            factors.sort(reverse=True)
+            f = sum(v / (k + 1) for k, v in enumerate(factors))
+            groups.append(("p", key, f, first))
+            nodes = merged.setdefault(key, {})
+            for node, w in row.nodes.items():
+                if w > nodes.get(node, 0.0):
+                    nodes[node] = w
+        for key, nodes in merged.items():
+            f = next(g[2] for g in groups if g[0] == "p" and g[1] == key)
+            for node, w in nodes.items():
+                score[node] += w * f
+                distinct[node] += 1
+        self._phrase_nodes = merged
+        # entity cues
         if entities and cfg.use_entities and self.entity_rows:
             er = self.entity_rows
-            for n_ent, e in enumerate(entities):
+            ecount: dict[str, list] = {}
+            for e in entities:
                 attrs = e.attributes
-                keys = []
-                if e.value is not None:
-                    keys.append(f"qid:{e.value}")
+                keys = [f"qid:{e.value}"] if e.value is not None else []
                 etype = attrs.get("type")
                 if isinstance(etype, str):
                     keys.append(f"type:{etype}")
                 tags = attrs.get("tags")
                 if isinstance(tags, (list, tuple)):
                     keys.extend(f"tag:{t}" for t in tags if isinstance(t, str))
-                if e.start is None:
-                    factor = 1.0
-                else:
-                    factor = cfg.lead_weight if e.start < cfg.lead_chars else 1.0
+                factor = cfg.lead_weight if e.start is not None and e.start < cfg.lead_chars else 1.0
                 for k in keys:
-                    for term, weight, ckey in er.get(k, ()):
-                        pos_hits[term].append((("e", ckey, weight), factor, -1 - n_ent, -1 - n_ent,
-                                               e.start, e.end, k))
-        out: dict[int, Any] = {}
-        for term, hs in pos_hits.items():
-            negs = neg_hits.get(term)
-            penalty = 0.0
-            if negs:
-                masked = set()
-                for r, f, i, j, _s, _e, _g in negs:
-                    penalty += rows[r].weight * f
-                    for n, h in enumerate(hs):
-                        if h[2] <= j and i <= h[3]:  # same zone and overlapping tokens
-                            masked.add(n)
-                if masked:
-                    penalty -= sum(self._weight(h) * h[1] for n, h in enumerate(hs) if n in masked)
-                    penalty = max(penalty, 0.0)
-                    hs = [h for n, h in enumerate(hs) if n not in masked]
-            hits_w = [(self._weight(h), h) for h in hs]
-            s, d = self._aggregate(hits_w)
-            s -= penalty
-            if s > 0:
-                out[term] = [s, d, hits_w]
-        return out
-
-    @staticmethod
-    def _aggregate(hits_w: list) -> tuple[float, int]:
-        """Score of a set of hits: each position counts once (its best cue); repeats of the
-        same words saturate (1, 1/2, 1/3 … of their weight × position factor)."""
-        best: dict[tuple[int, int], tuple[float, Any]] = {}
-        for w, h in hits_w:
-            k = (h[2], h[3]) if h[4] is None or h[2] < -1 else (h[4], h[5])
-            cur = best.get(k)
-            if cur is None or w > cur[0]:
-                best[k] = (w, h)
-        groups: dict[str, list[float]] = defaultdict(list)
-        for w, h in best.values():
-            groups[h[6]].append(w * h[1])
-        s = 0.0
-        for vals in groups.values():
-            vals.sort(reverse=True)
-            s += sum(v / (k + 1) for k, v in enumerate(vals))
-        return s, len(groups)
-
-    def _weight(self, h: tuple) -> float:
-        return h[0][2] if isinstance(h[0], tuple) else self.rows[h[0]].weight
-
-    def rollup(self, raw: dict[int, Any]) -> dict[int, Any]:
-        """Scores with each term's descendants' hits merged in (a position counts once)."""
-        terms = self.terms
-        pooled: dict[int, list] = {}
-        penalty: dict[int, float] = {}
-        for t, (s, _d, hw) in raw.items():
-            pooled.setdefault(t, []).extend(hw)
-            own, _ = self._aggregate(hw)
-            penalty[t] = penalty.get(t, 0.0) + max(0.0, own - s)
-            if not terms[t].rolls_up:
-                continue
-            p = terms[t].parent
-            while p >= 0:
-                pooled.setdefault(p, []).extend(hw)
-                p = terms[p].parent
-        total = {}
-        for t, hw in pooled.items():
-            s, d = self._aggregate(hw)
-            s -= penalty.get(t, 0.0)
-            if s > 0:
-                total[t] = [s, d, [(w * h[1], h[4], h[5]) for w, h in hw if h[4] is not None]]
-        return total
+                    if k in er:
+                        rec = ecount.setdefault(k, [[], None])
+                        rec[0].append(factor)
+                        if rec[1] is None and e.start is not None:
+                            rec[1] = (e.start, e.end)
+            for k, (factors, first) in ecount.items():
+                factors.sort(reverse=True)
+                f = sum(v / (j + 1) for j, v in enumerate(factors))
+                groups.append(("e", k, f, first))
+                nodes: dict[int, float] = {}
+                for term, w in er[k]:
+                    for node, ww in self._chain(term, w).items():
+                        if ww > nodes.get(node, 0.0):
+                            nodes[node] = ww
+                merged["e:" + k] = nodes
+                for node, w in nodes.items():
+                    score[node] += w * f
+                    distinct[node] += 1
+        # negative cues cancel the theme's cues they overlap and subtract their weight
+        for row, ztoks, start, end, factor in neg:
+            masked = 0.0
+            for k in range(start, end + 1):
+                masked = max(masked, self.own.get(ztoks[k], {}).get(row.term, 0.0))
+            amount = max(row.weight, masked) * factor
+            for node in row.nodes:
+                if node in score:
+                    score[node] -= amount
+        return {"score": score, "distinct": distinct, "groups": groups, "nodes": merged, "toks": toks}
 
     def confidence(self, s: float, ratio: float, distinct: int, level: int) -> float:
         c = self.calib
@@ -351,28 +385,55 @@ class ThemeTagger:
         e = math.exp(z)
         return e / (1.0 + e)
 
-    def candidates(self, text: str, title: str | None, entities: Sequence[Any] = ()) -> list[dict]:
-        """Every scored theme with its features and confidence, best first."""
+    def _evidence(self, node: int, raw: dict, text: str) -> list[tuple[float, int, int]]:
+        """The groups that feed ``node``, as (value, start, end) of their first text occurrence."""
+        out = []
+        nodes = raw["nodes"]
+        for kind, key, f, first in raw["groups"]:
+            if kind == "w":
+                w = self.single[key].get(node) if key in self.single else None
+                if w is None:
+                    continue
+                p = _find_token(text, key)
+                if p >= 0:
+                    out.append((w * f, p, p + len(key)))
+            else:
+                nk = key if kind == "p" else "e:" + key
+                w = nodes.get(nk, {}).get(node)
+                if w is None or first is None:
+                    continue
+                if kind == "e":
+                    out.append((w * f, first[0], first[1]))
+                else:
+                    span = _token_span(text, raw["toks"], first[0], first[1])
+                    if span:
+                        out.append((w * f, span[0], span[1]))
+        return out
+
+    def candidates(self, text: str, title: str | None, entities: Sequence[Any] = (),
+                   evidence: bool = False) -> list[dict]:
+        """Every theme that may pass the threshold, with its features and confidence."""
         raw = self.score(text, title, entities)
-        total = self.rollup(raw)
+        score, distinct = raw["score"], raw["distinct"]
         terms = self.terms
         best: dict[int, float] = defaultdict(float)
-        for t, (s, _d, _ev) in total.items():
-            if terms[t].rolls_up:
-                lv = terms[t].level
-                best[lv] = max(best[lv], s)
-        cands = {}
-        for t, (s, d, ev) in total.items():
+        for t, s in score.items():
             term = terms[t]
-            if not term.rolls_up:
+            if term.rolls_up and s > best[term.level]:
+                best[term.level] = s
+        cands = {}
+        floor = self.min_score
+        for t, s in score.items():
+            term = terms[t]
+            if not term.rolls_up or s <= 0 or s < floor:
                 continue
-            ratio = s / best[term.level] if best[term.level] > 0 else 0.0
-            cands[t] = {"term": term, "score": s, "distinct": d, "ratio": ratio,
-                        "confidence": self.confidence(s, ratio, d, term.level), "evidence": ev}
+            ratio = s / best[term.level]
+            cands[t] = {"term": term, "score": s, "distinct": distinct[t], "ratio": ratio,
+                        "confidence": self.confidence(s, ratio, distinct[t], term.level), "requires": ()}
         if self.story:
             qids = {e.value: e for e in entities if e.value is not None}
             for term in self.story:
-                ok, s_req, ev = True, math.inf, []
+                ok, s_req, extra = True, math.inf, []
                 for req in term.requires:
                     if req.startswith("Q") and req not in self.index:
                         e = qids.get(req)
@@ -380,26 +441,28 @@ class ThemeTagger:
                             ok = False
                             break
                         if e.start is not None:
-                            ev.append((1.0, e.start, e.end))
+                            extra.append(("span", e.start, e.end))
                     else:
                         c = cands.get(self.index[req])
                         if c is None or c["confidence"] < self.config.threshold:
                             ok = False
                             break
                         s_req = min(s_req, c["score"])
-                        ev.extend(c["evidence"])
+                        extra.append(("node", self.index[req], None))
                 if not ok:
                     continue
-                own = total.get(term.index, [0.0, 0, []])
-                s = own[0] + (0.0 if s_req == math.inf else s_req)
+                s = max(0.0, score.get(term.index, 0.0)) + (0.0 if s_req == math.inf else s_req)
                 if s <= 0:
                     continue
-                d = own[1] + 1
+                d = distinct.get(term.index, 0) + 1
                 ratio = min(1.0, s / best[term.level]) if best[term.level] > 0 else 1.0
                 cands[term.index] = {"term": term, "score": s, "distinct": d, "ratio": ratio,
                                      "confidence": self.confidence(s, ratio, d, term.level),
-                                     "evidence": own[2] + ev}
-        return sorted(cands.values(), key=lambda c: (-c["confidence"], -c["score"], c["term"].code))
+                                     "requires": tuple(extra)}
+        out = sorted(cands.values(), key=lambda c: (-c["confidence"], -c["score"], c["term"].code))
+        for c in out:
+            c["raw"] = raw
+        return out
 
     def select(self, cands: list[dict]) -> list[dict]:
         """Apply threshold and max_tags, keeping every reported theme's ancestors."""
@@ -422,7 +485,8 @@ class ThemeTagger:
             for i in chain:
                 chosen[i] = by_term.get(i) or {"term": self.terms[i], "score": c["score"],
                                                "distinct": c["distinct"], "ratio": c["ratio"],
-                                               "confidence": c["confidence"], "evidence": []}
+                                               "confidence": c["confidence"], "requires": (),
+                                               "raw": c["raw"]}
             # a broader theme is at least as likely as a narrower one it contains
             p = t.parent
             while p >= 0:
@@ -436,8 +500,14 @@ class ThemeTagger:
         cfg = self.config
         for rank, c in enumerate(self.select(self.candidates(text, title, entities)), 1):
             t = c["term"]
+            ev = self._evidence(t.index, c["raw"], text)
+            for kind, a, b in c["requires"]:
+                if kind == "span":
+                    ev.append((1.0, a, b))
+                else:
+                    ev.extend(self._evidence(a, c["raw"], text))
             spans, seen = [], set()
-            for _v, s, e in sorted(c["evidence"], key=lambda x: (-x[0], x[1])):
+            for _v, s, e in sorted(ev, key=lambda x: (-x[0], x[1])):
                 if (s, e) in seen:
                     continue
                 seen.add((s, e))
@@ -463,3 +533,29 @@ def make_component(config: ThemesConfig | None, hook: Any = None) -> ThemeTagger
     """The factory of the ``themes`` component."""
     config = config or ThemesConfig()
     return ThemeTagger(config, build_rules(config, hook))
+
+
+def _find_token(text: str, tok: str, start: int = 0) -> int:
+    """Offset of the first whole-token occurrence of ``tok`` at or after ``start`` (or -1)."""
+    p = text.find(tok, start)
+    n = len(tok)
+    while p >= 0 and ((p > 0 and text[p - 1].isalnum()) or (p + n < len(text) and text[p + n].isalnum())):
+        p = text.find(tok, p + 1)
+    return p
+
+
+def _token_span(text: str, toks: list[str], first: int, last: int) -> tuple[int, int] | None:
+    """Character span of tokens ``first``..``last`` (indices into ``TOKEN_RE.findall(text)``)."""
+    tok = toks[first]
+    p = -1
+    for _ in range(toks[:first].count(tok) + 1):  # the same word earlier in the text
+        p = _find_token(text, tok, p + 1)
+        if p < 0:
+            return None
+    end = p + len(tok)
+    for _ in range(last - first):
+        m = TOKEN_RE.search(text, end)
+        if m is None:
+            return None
+        end = m.end()
+    return p, end
