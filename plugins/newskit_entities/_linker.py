@@ -9,6 +9,7 @@ costs one C-level scan and nothing else.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -105,6 +106,7 @@ class Linker:
             ]
         self._cue_res: dict[str, re.Pattern] = {}
         self._attr_cache: dict[tuple, Any] = {}
+        self._holders: dict[tuple, list[int]] = {}
 
     # -- entry point -----------------------------------------------------------------------
 
@@ -124,6 +126,9 @@ class Linker:
         non_names = self.non_names
         titled = {m.end() for m in self.abbr_re.finditer(text) if m.group(1) in self.titles}
         self._titled = titled
+        maybe_nil: list[tuple[int, int, str]] = []  # unknown capitalised names, decided after the scan
+        self._maybe_nil = maybe_nil
+        maybe_last: set[str] = set()
         for m in self.run_re.finditer(text):
             if m.group(1) is None:
                 s, e = m.span()
@@ -137,10 +142,14 @@ class Linker:
                     mentions.append(_Mention(s, e, hit, surface))
                 elif surface not in non_names:
                     after = s in titled
-                    if after or surface in short or surface in nil_short:
+                    if after or surface in short or surface in nil_short or surface in maybe_last:
                         pending.append((s, e, after))
                 continue
             self._run(text, m.start(), m.end(), mentions, pending, nil_short)
+            if maybe_nil:
+                maybe_last.update(x[2] for x in maybe_nil)
+        if maybe_nil:
+            self._repeated_names(text, maybe_nil, mentions, nil_short)
         if not mentions and not pending:
             return self._nominal_only(text, when, mentions)
         self._resolve(text, mentions)
@@ -228,18 +237,36 @@ class Linker:
             if len(seg) >= 2 and len(seg) <= 4:
                 first = text[toks[seg[0]][0]:toks[seg[0]][1]]
                 names = [text[toks[x][0]:toks[x][1]] for x in seg]
-                repeated = len(seg) <= 3 and text.count(names[-1]) > 1 and not names[-1].isupper()
-                if (first in self.given or after_title or repeated) and not any(w in self.non_names for w in names):
+                if any(w in self.non_names for w in names):
+                    pass
+                elif first in self.given or after_title:
                     ms = _Mention(toks[seg[0]][0], toks[seg[-1]][1], (), text[toks[seg[0]][0]:toks[seg[-1]][1]])
                     ms.nil = True
                     mentions.append(ms)
                     nil_short.add(names[-1])
+                elif len(seg) <= 3 and not names[-1].isupper():
+                    # a person if the last name comes back on its own ("... Stoltenberg said")
+                    self._maybe_nil.append((toks[seg[0]][0], toks[seg[-1]][1], names[-1]))
             elif len(seg) == 1:
                 ts, te = toks[seg[0]]
                 word = text[ts:te]
                 if word not in self.non_names and (word in self.kb.short or word in nil_short or after_title):
                     pending.append((ts, te, after_title))
             k = k2 + 1
+
+    def _repeated_names(self, text: str, maybe: list, mentions: list, nil_short: set) -> None:
+        """Unknown two- or three-word names whose last word recurs alone are NIL persons."""
+        words = {w for _, _, w in maybe}
+        counts: dict[str, int] = {}
+        rx = re.compile(rf"(?<!\w)(?:{_words(words)})(?!\w)")
+        for m in rx.finditer(text):
+            counts[m.group()] = counts.get(m.group(), 0) + 1
+        for s, e, w in maybe:
+            if counts.get(w, 0) > 1:
+                ms = _Mention(s, e, (), text[s:e])
+                ms.nil = True
+                mentions.append(ms)
+                nil_short.add(w)
 
     # -- disambiguation -------------------------------------------------------------------
 
@@ -255,6 +282,7 @@ class Linker:
         ents = self.kb.entities
         by_id = self.kb.by_id
         countries = set()
+        present: dict[str, bool] = {}  # cue word → found in this document
         for mm in mentions:
             if mm.nil:
                 continue
@@ -272,7 +300,13 @@ class Linker:
             if readings is not None:
                 best_id, best, second = None, -1.0, -1.0
                 for rid, prior, cues in readings:
-                    score = prior + 0.25 * sum(1 for c in cues if self._has_cue(text, c))
+                    hits = 0
+                    for c in cues:
+                        got = present.get(c)
+                        if got is None:
+                            got = present[c] = self._has_cue(text, c)
+                        hits += got
+                    score = prior + 0.25 * hits
                     if score > best:
                         best_id, second, best = rid, best, score
                     elif score > second:
@@ -429,8 +463,12 @@ class Linker:
             return
         ents = self.kb.entities
         alias = self.kb.alias
-        persons = [(mm.start, mm.ent) for mm in mentions if mm.ent is not None and not mm.drop
-                   and mm.via != "metonym" and ents[mm.ent].type == "person"]
+        persons: dict[int, list[int]] = {}
+        for mm in mentions:  # mentions are sorted, so each position list is too
+            if mm.ent is not None and not mm.drop and mm.via != "metonym" and ents[mm.ent].type == "person":
+                persons.setdefault(mm.ent, []).append(mm.start)
+        active: dict[tuple, bool] = {}
+        holders_cache = self._holders
         new = []
         for m in self.nominal_re.finditer(text):
             if m.start() and text[m.start() - 1].isalnum():
@@ -444,30 +482,35 @@ class Linker:
                     continue
                 country = ents[next((i for i, v in hit if v == "demonym"), hit[0][0])].id
             start = m.start(1) if dem else m.start(2)
-            cands = []
-            seen = set()
-            for pos, idx in persons:
-                if idx in seen:
+            before: dict[int, int] = {}
+            anywhere = []
+            for idx, positions in persons.items():
+                key = (idx, roles, country)
+                ok = active.get(key)
+                if ok is None:
+                    ok = active[key] = ents[idx].active(roles, country, when)
+                if not ok:
                     continue
-                p = ents[idx]
-                if p.active(roles, country, when):
-                    seen.add(idx)
-                    cands.append((pos, idx))
-            before = [(pos, idx) for pos, idx in cands if pos < start]
+                anywhere.append(idx)
+                k = bisect.bisect_left(positions, start)
+                if k:
+                    before[idx] = positions[k - 1]
             pick, conf = None, 0.0
             if before:
-                last = {}
-                for pos, idx in before:
-                    last[idx] = max(pos, last.get(idx, -1))
-                if len(last) == 1:
-                    pick, conf = next(iter(last)), 0.85
+                if len(before) == 1:
+                    pick, conf = next(iter(before)), 0.85
                 else:
-                    pick = max(last, key=last.get)
+                    pick = max(before, key=before.get)
                     conf = 0.6
-            elif len({idx for _, idx in cands}) == 1:
-                pick, conf = cands[0][1], 0.7
-            elif not cands and country is not None and role in self.precise and when is not None:
-                holders = [i for i, p in enumerate(ents) if p.type == "person" and p.active(roles, country, when)]
+            elif len(anywhere) == 1:
+                pick, conf = anywhere[0], 0.7
+            elif not anywhere and country is not None and role in self.precise and when is not None:
+                hkey = (roles, country, when)
+                holders = holders_cache.get(hkey)
+                if holders is None:
+                    holders = holders_cache[hkey] = [
+                        i for i, p in enumerate(ents) if p.type == "person" and p.active(roles, country, when)
+                    ]
                 if len(holders) == 1:
                     pick, conf = holders[0], 0.6
             if pick is None:
@@ -477,9 +520,11 @@ class Linker:
             new.append(mm)
         if not new:
             return
-        spans = [(mm.start, mm.end) for mm in new]
+        starts = [mm.start for mm in new]  # found left to right, never overlapping
+        ends = [mm.end for mm in new]
         for mm in mentions:
-            if any(mm.start < e and s < mm.end for s, e in spans):
+            k = bisect.bisect_left(starts, mm.end)
+            if k and ends[k - 1] > mm.start:
                 mm.drop = True
         mentions.extend(new)
         mentions.sort(key=lambda mm: mm.start)

@@ -1,0 +1,192 @@
+"""Each phenomenon of the entities component, on invented sentences."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from importlib import resources
+from pathlib import Path
+
+import newskit
+from newskit.testing import assert_valid_result
+
+SEED = Path("/work/shared/seeds/000_2e2a1c2ac25b84df.txt")
+
+
+def test_kb_size_and_persons_carry_offices_and_gender():
+    raw = resources.files("newskit_entities").joinpath("data", "kb.json.gz").read_bytes()
+    ents = json.loads(gzip.decompress(raw))["entities"]
+    assert len(ents) >= 5000
+    kinds = {e.get("t") for e in ents}
+    assert {"country", "capital", "city", "person", "intl_org", "company", "media", "party", "seat_of_power"} <= kinds
+    putin = next(e for e in ents if e["id"] == "Q7747")
+    assert putin["g"] == "male"
+    assert any(o[0] == "head_of_state" and o[1] == "Q159" for o in putin["o"])
+    assert sum(1 for e in ents if e.get("t") == "intl_org") >= 100
+
+
+def test_full_name_and_surname(run):
+    found, result = run("Olaf Scholz met reporters. Later, Scholz said talks would go on.")
+    assert found["Olaf Scholz"].value == "Q61053"
+    assert found["Olaf Scholz"].attributes["via"] == "alias"
+    assert found["Olaf Scholz"].label == "PERSON"
+    assert found["Scholz"].value == "Q61053"
+    assert found["Scholz"].attributes["via"] == "surname"
+    assert_valid_result(result)
+
+
+def test_title_is_not_part_of_the_span(run):
+    found, _ = run("President Vladimir Putin spoke on Monday.")
+    assert "Vladimir Putin" in found and found["Vladimir Putin"].value == "Q7747"
+    assert not any(t.startswith("President") for t in found)
+
+
+def test_country_name_forms_and_acronyms(run):
+    found, _ = run("The Russian Federation and the PRC signed a deal; Russia's ties with the UAE and the US grew.")
+    assert found["Russian Federation"].value == "Q159"
+    assert found["PRC"].value == "Q148"
+    assert found["PRC"].attributes["via"] == "acronym"
+    assert found["Russia"].value == "Q159"  # possessive stripped
+    assert found["UAE"].value == "Q878"
+    assert found["US"].value == "Q30"
+
+
+def test_two_letter_acronyms_only_in_capitals(run):
+    found, _ = run("Let us talk about the un-named plan.")
+    assert not any(f.value == "Q30" for f in found.values())
+    assert not any(f.value == "Q1065" for f in found.values())
+
+
+def test_hyphenated_forms(run):
+    found, _ = run("Russia-China cooperation grew, a Moscow-based analyst said.")
+    assert found["Russia"].value == "Q159"
+    assert found["China"].value == "Q148"
+    assert found["Moscow"].value == "Q649"  # "-based": the city itself
+
+
+def test_country_item_not_kingdom(run):
+    found, _ = run("The Netherlands and Denmark backed the plan.")
+    assert found["Netherlands"].value == "Q55"
+    assert found["Denmark"].value == "Q35"
+
+
+def test_metonymy_agent_and_literal(run):
+    found, _ = run("Beijing and Washington agreed on new talks.")
+    assert found["Beijing"].value == "Q148" and found["Beijing"].attributes["via"] == "metonym"
+    assert found["Beijing"].attributes["literal"] == "Q956"
+    assert found["Washington"].value == "Q30"
+    found, _ = run("The minister flew to Moscow on Sunday.")
+    assert found["Moscow"].value == "Q649"
+    assert "literal" not in found["Moscow"].attributes
+    found, _ = run("The Kremlin denied the report.")
+    assert found["Kremlin"].value == "Q159"
+    assert found["Kremlin"].attributes["via"] == "metonym"
+    assert found["Kremlin"].attributes["literal"].startswith("newskit:place/")
+
+
+def test_demonym_links_to_country_but_not_inside_a_title(run):
+    found, _ = run("Russian officials denied it. Chinese leader Xi Jinping arrived.")
+    assert found["Russian"].value == "Q159"
+    assert found["Russian"].attributes["via"] == "demonym"
+    assert found["Russian"].label == "GPE"
+    assert "Chinese" not in found
+    assert found["Xi Jinping"].value == "Q15031"
+
+
+def test_nominal_descriptions_use_office_dates(run):
+    text = "Vladimir Putin met Xi Jinping. Later the Russian leader praised the Chinese president."
+    found, _ = run(text, "2022-06-01")
+    assert found["Russian leader"].value == "Q7747"
+    assert found["Russian leader"].attributes["via"] == "nominal"
+    assert found["Chinese president"].value == "Q15031"
+    # the head of state is the one mentioned before the description
+    found, _ = run("Jair Bolsonaro spoke. The head of state then left.", "2022-06-01")
+    assert found["head of state"].value == "Q10304982"
+    # after his term ended, the description no longer fits him
+    found, _ = run("Jair Bolsonaro spoke. The head of state then left.", "2024-06-01")
+    assert "head of state" not in found or found["head of state"].value != "Q10304982"
+
+
+def test_nominal_prime_minister_by_date(run):
+    found, _ = run("Liz Truss and Rishi Sunak met. The British prime minister spoke first.", "2023-03-01")
+    assert found["British prime minister"].value == "Q20055561"
+    found, _ = run("Liz Truss and Rishi Sunak met. The British prime minister spoke first.", "2022-10-01")
+    assert found["British prime minister"].value == "Q272201"
+
+
+def test_gender_attribute(run):
+    found, _ = run("Annalena Baerbock met Sergey Lavrov.")
+    assert found["Annalena Baerbock"].attributes["gender"] == "female"
+    assert found["Sergey Lavrov"].attributes["gender"] == "male"
+
+
+def test_nil_person(run):
+    found, _ = run("Jordan Henderson scored twice. Henderson said the team played well.")
+    assert found["Jordan Henderson"].value is None
+    assert found["Jordan Henderson"].label == "PERSON"
+    assert found["Henderson"].value is None
+    assert "Jordan" not in found
+
+
+def test_ambiguous_names_by_context(run):
+    found, _ = run("Georgia's government in Tbilisi angered the Kremlin.")
+    assert found["Georgia"].value == "Q230"
+    found, _ = run("Voters in Georgia backed the Republican governor; turnout in Atlanta was high.")
+    assert found["Georgia"].value == "Q1428"
+    found, _ = run("Apple shares rose after the iPhone launch.")
+    assert found["Apple"].value == "Q312"
+    found, _ = run("Apple harvests fell as orchards suffered in the drought; growers and farmers worried.")
+    assert "Apple" not in found
+    found, _ = run("Amazon fires spread as deforestation in the rainforest hit a record in Brazil.")
+    assert found["Amazon"].value == "newskit:loc/amazon_rainforest"
+    found, _ = run("Amazon shares fell as the online retailer warned on sales.")
+    assert found["Amazon"].value == "Q3884"
+    found, _ = run("Turkey said it would veto the plan, officials in Ankara said.")
+    assert found["Turkey"].value == "Q43"
+
+
+def test_orgs_companies_media_with_tags(run):
+    found, _ = run("The European Central Bank, NATO and the IMF met. Reuters and the BBC reported it.")
+    assert found["European Central Bank"].value == "Q8901"
+    assert "central_bank" in found["European Central Bank"].attributes["tags"]
+    assert found["NATO"].value == "Q7184"
+    assert found["IMF"].value == "Q7804"
+    assert found["Reuters"].value == "Q130879"
+    assert found["Reuters"].attributes["type"] == "media"
+    assert found["BBC"].value == "Q9531"
+
+
+def test_confidence_on_every_link(run):
+    _, result = run("Moscow said Georgia and Paris would talk, Vladimir Putin said.")
+    for f in result.of_kind("entity"):
+        assert 0 < f.confidence <= 1
+
+
+def test_sample_article():
+    text = SEED.read_text(encoding="utf-8")
+    result = newskit.Pipeline(["entities"]).run(text, published_at="2024-10-02")
+    assert_valid_result(result)
+    by = {}
+    for f in result.of_kind("entity"):
+        by.setdefault(f.text, set()).add((f.value, f.attributes["via"]))
+    assert by["Vladimir Putin"] == {("Q7747", "alias")}
+    assert by["Putin"] == {("Q7747", "surname")}
+    assert by["Xi Jinping"] == {("Q15031", "alias")}
+    assert by["Russian Federation"] == {("Q159", "alias")}
+    assert by["Russia"] == {("Q159", "alias")}
+    assert by["PRC"] == {("Q148", "acronym")}
+    assert by["China"] == {("Q148", "alias")}
+    assert by["Moscow"] == {("Q159", "metonym")}
+    assert by["Beijing"] == {("Q148", "metonym")}
+    assert by["head of state"] == {("Q7747", "nominal")}
+    assert by["Russian leader"] == {("Q7747", "nominal")}
+    assert by["Eurasia"] == {("Q5401", "alias")}
+    assert by["China Central Television"] == {(next(iter(by["China Central Television"]))[0], "alias")}
+    cctv = next(f for f in result.of_kind("entity") if f.text == "China Central Television")
+    assert cctv.label == "ORG"
+    for f in result.of_kind("entity"):
+        if f.text == "Moscow":
+            assert f.attributes["literal"] == "Q649"
+        if f.text == "Beijing":
+            assert f.attributes["literal"] == "Q956"
+    assert "Chinese" not in by  # part of the title "Chinese leader"
