@@ -219,8 +219,19 @@ class ThemeTagger:
         if single:
             self.single[tok] = single
             self.own[tok] = own
-        if phrase:
-            self.phrase[tok] = tuple(phrase)
+        if phrase:  # keyed on the next word to check when that word is a plain one
+            generic: list[int] = []
+            keyed: dict[tuple[int, str], list[int]] = {}
+            for r in phrase:
+                checks = self.rows[r].checks
+                if checks and not checks[0][2]:
+                    keyed.setdefault((checks[0][0], checks[0][1]), []).append(r)
+                else:
+                    generic.append(r)
+            by_off: dict[int, dict[str, tuple[int, ...]]] = {}
+            for (off, word), rows in keyed.items():
+                by_off.setdefault(off, {})[word] = tuple(rows)
+            self.phrase[tok] = (tuple(generic), tuple(by_off.items()))
 
     def _tokens(self, text: str) -> list[str]:
         toks = TOKEN_RE.findall(text)
@@ -272,13 +283,15 @@ class ThemeTagger:
         zl = Counter(cand[a:b])
         zb = Counter(cand[b:])
         tw, lw = cfg.title_weight, cfg.lead_weight
-        H = _harmonic
+        H = _H
+        top = len(_H) - 1
         score: dict[int, float] = defaultdict(float)
         distinct: dict[int, int] = defaultdict(int)
         groups = []
         for surface in set(zt) | set(zl) | set(zb):
             nt, nl_, nb = zt.get(surface, 0), zl.get(surface, 0), zb.get(surface, 0)
-            f = tw * H(nt) + lw * (H(nt + nl_) - H(nt)) + (H(nt + nl_ + nb) - H(nt + nl_))
+            a1, a2, a3 = min(nt, top), min(nt + nl_, top), min(nt + nl_ + nb, top)
+            f = tw * H[a1] + lw * (H[a2] - H[a1]) + (H[a3] - H[a2])
             groups.append(("w", surface, f, None))
             for node, w in single[surface].items():
                 score[node] += w * f
@@ -291,9 +304,24 @@ class ThemeTagger:
                 continue
             pv = list(map(phrase.get, zone_toks))
             m = len(zone_toks)
+            rows_all = self.rows
             for i in compress(range(m), pv):
-                for r in pv[i]:
-                    row = self.rows[r]
+                generic, keyed = pv[i]
+                todo = list(generic)
+                for off, words in keyed:
+                    j = i + off
+                    if 0 <= j < m:
+                        other = zone_toks[j]
+                        rows = words.get(other)
+                        if rows is not None:
+                            todo.extend(rows)
+                        low = other.lower()
+                        if low != other:
+                            rows = words.get(low)
+                            if rows is not None:
+                                todo.extend(rows)
+                for r in todo:
+                    row = rows_all[r]
                     els = row.elements
                     start = i - row.anchor
                     end = start + len(els) - 1
@@ -385,29 +413,42 @@ class ThemeTagger:
         e = math.exp(z)
         return e / (1.0 + e)
 
-    def _evidence(self, node: int, raw: dict, text: str) -> list[tuple[float, int, int]]:
-        """The groups that feed ``node``, as (value, start, end) of their first text occurrence."""
-        out = []
-        nodes = raw["nodes"]
-        for kind, key, f, first in raw["groups"]:
-            if kind == "w":
-                w = self.single[key].get(node) if key in self.single else None
-                if w is None:
-                    continue
-                p = _find_token(text, key)
-                if p >= 0:
-                    out.append((w * f, p, p + len(key)))
-            else:
-                nk = key if kind == "p" else "e:" + key
-                w = nodes.get(nk, {}).get(node)
-                if w is None or first is None:
-                    continue
-                if kind == "e":
-                    out.append((w * f, first[0], first[1]))
-                else:
-                    span = _token_span(text, raw["toks"], first[0], first[1])
-                    if span:
-                        out.append((w * f, span[0], span[1]))
+    def _evidence(self, nodes: Sequence[int], raw: dict, text: str) -> dict[int, list[list[int]]]:
+        """Evidence spans of each of ``nodes``: the first text occurrence of its best groups."""
+        limit = self.config.max_evidence
+        per: dict[int, list] = {n: [] for n in nodes}
+        merged = raw["nodes"]
+        for g in raw["groups"]:
+            kind, key, f, _first = g
+            table = self.single.get(key) if kind == "w" else merged.get(key if kind == "p" else "e:" + key)
+            if not table:
+                continue
+            for n in nodes:
+                w = table.get(n)
+                if w is not None:
+                    per[n].append((w * f, g))
+        found: dict[tuple, tuple[int, int] | None] = {}
+        out = {}
+        for n, items in per.items():
+            items.sort(key=lambda x: -x[0])
+            spans: list[list[int]] = []
+            for _v, g in items:
+                kind, key, _f, first = g
+                span = found.get((kind, key), False)
+                if span is False:
+                    span = None
+                    if kind == "w":
+                        p = _find_token(text, key)
+                        if p >= 0:
+                            span = (p, p + len(key))
+                    elif first is not None:
+                        span = first if kind == "e" else _token_span(text, raw["toks"], first[0], first[1])
+                    found[(kind, key)] = span
+                if span is not None and list(span) not in spans:
+                    spans.append(list(span))
+                    if len(spans) >= limit:
+                        break
+            out[n] = spans
         return out
 
     def candidates(self, text: str, title: str | None, entities: Sequence[Any] = (),
@@ -496,29 +537,26 @@ class ThemeTagger:
         return sorted(chosen.values(), key=lambda c: (-c["confidence"], -c["score"], c["term"].code))
 
     def findings(self, text: str, title: str | None, entities: Sequence[Any] = ()) -> list[newskit.Finding]:
+        chosen = self.select(self.candidates(text, title, entities))
+        if not chosen:
+            return []
+        raw = chosen[0]["raw"]
+        wanted = {c["term"].index for c in chosen}
+        for c in chosen:
+            wanted.update(a for kind, a, _b in c["requires"] if kind == "node")
+        spans = self._evidence(sorted(wanted), raw, text)
         out = []
-        cfg = self.config
-        for rank, c in enumerate(self.select(self.candidates(text, title, entities)), 1):
+        for rank, c in enumerate(chosen, 1):
             t = c["term"]
-            ev = self._evidence(t.index, c["raw"], text)
+            ev = list(spans.get(t.index, []))
             for kind, a, b in c["requires"]:
-                if kind == "span":
-                    ev.append((1.0, a, b))
-                else:
-                    ev.extend(self._evidence(a, c["raw"], text))
-            spans, seen = [], set()
-            for _v, s, e in sorted(ev, key=lambda x: (-x[0], x[1])):
-                if (s, e) in seen:
-                    continue
-                seen.add((s, e))
-                spans.append([s, e])
-                if len(spans) >= cfg.max_evidence:
-                    break
+                extra = [[a, b]] if kind == "span" else spans.get(a, [])
+                ev.extend(s for s in extra if s not in ev)
             out.append(newskit.Finding(
                 "theme", None, None, None,
                 label=t.label, value=t.code,
                 confidence=round(min(1.0, max(0.0, c["confidence"])), 4),
-                attributes={"evidence": spans, "broader": t.broader, "level": t.level,
+                attributes={"evidence": ev[: self.config.max_evidence], "broader": t.broader, "level": t.level,
                             "taxonomy": t.taxonomy, "score": round(c["score"], 3), "rank": rank},
             ))
         return out
