@@ -42,7 +42,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("century", r"(?:(?P<mod>{DATE_MOD})[_-])?(?:the_)?(?P<o>{ORDN}|{ORDINAL})[_-]century"),
     ("decade", r"(?:(?P<mod>{DATE_MOD})[_-])?(?P<the>the_)?(?:(?P<y4>(?:1[0-9]|20)\d0)'?s"
                r"|['‘’](?P<y2>\d0)'?s|(?P<w>{DECADE_WORD}))(?![a-z])"),
-    ("quarter", r"(?:(?P<mod>{DATE_MOD})_)?(?:the_)?(?P<o>{ORDINAL}|{ORDN})_(?P<fq>fiscal_)?quarter"
+    ("quarter", r"(?:(?P<mod>{DATE_MOD})_)?(?:the_)?(?P<o>{ORDINAL}|{ORDN})[_-](?P<fq>fiscal_)?quarter"
                 r"(?:_of_(?:(?P<y>{YEAR})|(?P<rel>this|last|next)_year|the_year"
                 r"|(?P<fy>{FISCAL})_?(?P<fyy>{YEAR}))|,?_(?P<y2>{YEAR}))?"),
     ("qn", r"(?P<q>{QUARTER})(?:[_-]|_?')?(?P<y>{YEAR}|\d\d(?![\d]))?(?![a-z\d])"),
@@ -167,7 +167,7 @@ def build_rules(lex: Mapping) -> tuple[dict[str, str], dict[str, tuple[str, ...]
         body = template
         for _ in range(3):  # pieces may themselves hold placeholders
             body = _PLACEHOLDER.sub(lambda m: fill[m.group(1)], body)
-        body = body.replace("_", r"\s+")
+        body = body.replace("_?", r"\s*").replace("_", r"\s+")
         names: list[str] = []
 
         def rename(m: re.Match, name: str = name, names: list = names) -> str:
@@ -233,10 +233,10 @@ def left_words(lex: Mapping) -> frozenset[str]:
 HEADS: dict[str, tuple[str, ...]] = {
     "iso": ('year4',),
     "numeric": ('year4',),
-    "range_md": ('month',),
+    "range_md": ('month', 'weekday'),
     "range_dm": ('month',),
-    "mdy": ('month',),
-    "dmy": ('month',),
+    "mdy": ('month', 'weekday'),
+    "dmy": ('month', 'weekday'),
     "anniversary": ('anniversary',),
     "century": ('unit',),
     "decade": ('year4', 'decade_short', 'decade_word'),

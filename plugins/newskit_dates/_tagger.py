@@ -170,8 +170,12 @@ class Tagger:
             # Candidate starts: the trigger, and the words before it that can open an expression.
             starts = [p]
             lo = max(cursor, p - 60)
-            chunk = lower[lo:p].split()
             pos = p
+            while pos > lo and not lower[pos - 1].isspace():  # the start of the trigger's token
+                pos -= 1
+            if pos < p:
+                starts.append(pos)
+            chunk = lower[lo:pos].split()
             for tok in reversed(chunk[-6:]):
                 if tok[-1] == "-" and len(tok) > 1:
                     tok = tok[:-1]
@@ -299,6 +303,7 @@ class Tagger:
         b = self._md_item(m.start("range_md__d2"), m.end(), mo, self._day(g["d2"]), y)
         if a is None or b is None or a.p["d"] >= b.p["d"]:
             return None
+        b.p["link"] = a
         return [a, b]
 
     def _h_range_dm(self, m, g, text, lower):
@@ -310,6 +315,7 @@ class Tagger:
         b = self._md_item(m.start("range_dm__d2"), m.end(), mo, self._day(g["d2"]), y)
         if a is None or b is None or a.p["d"] >= b.p["d"]:
             return None
+        a.p["link"] = b
         return [a, b]
 
     def _h_mdy(self, m, g, text, lower):
@@ -409,9 +415,13 @@ class Tagger:
         if not text[s].isupper():
             return None
         p = {"rule": self.holidays[name], "y": self._year_of(g), "rel": None}
-        if g["rel"]:
-            p["rel"] = self.relatives[" ".join(g["rel"].split())]
-        return [_Item(m.start(), m.end(), "DATE", "holiday", p)]
+        rel = " ".join(g["rel"].split()) if g["rel"] else None
+        start = m.start()
+        if rel == "the":  # "the Christmas period": the holiday alone, dated by tense
+            start, rel = s, None
+        if rel:
+            p["rel"] = self.relatives[rel]
+        return [_Item(start, m.end(), "DATE", "holiday", p)]
 
     def _h_season(self, m, g, text, lower):
         p: dict = {"s": self.seasons[g["s"]], "y": self._year_of(g), "rel": None}
@@ -573,7 +583,10 @@ class Tagger:
         rel = " ".join(g["rel"].split())
         mod = self._date_mod(g)
         if rel == "the" and not g["mod"]:
-            return None
+            if g["g"] != "weekend":
+                return None
+            return [_Item(m.start(), m.end(), "DATE", "rel",
+                          {"grain": "weekend", "anchor": "published", "offset": None})]
         if rel == "that" and g["g"] not in ("day", "week", "month", "year"):
             return None
         anchor, offset = self.relatives[rel]
@@ -765,6 +778,8 @@ class Tagger:
         elif item.anchor == "previous" and item.ref is not None:
             attributes["anchor"] = finding_id("date", item.ref.s, item.ref.e)
             refs["anchor"] = self._finding(item.ref, text)
+        if item.label == "DATE" and "T" in item.value and not item.value.endswith("_REF"):
+            item.label = "TIME"  # "this morning", "Sunday night": a part of a day
         item.finding = Finding("date", item.s, item.e, text[item.s:item.e], label=item.label,
                                value=item.value, attributes=attributes, refs=refs)
         return item.finding
@@ -799,7 +814,11 @@ class Tagger:
         if pub is None:
             item.value = f"XXXX-{mo:02d}-{d:02d}"
             return True
-        direction = self._direction(lower, item.s, item.e)
+        link = p.get("link")
+        if link is not None and link.value and link.value[:4].isdigit():  # the other end of a range
+            item.value = _dt.date(int(link.value[:4]), mo, d).isoformat()
+            return True
+        direction = self._direction(lower, link.s if link is not None else item.s, item.e)
         cands = []
         for yy in (pub.year - 1, pub.year, pub.year + 1):
             try:
@@ -1033,6 +1052,11 @@ class Tagger:
         if base is None:
             item.value = undef(grain)
             return True
+        if offset is None:  # "the weekend": the one of this week if it is here, else by tense
+            if base.isoweekday() >= 6:
+                offset = 0
+            else:
+                offset = -1 if self._direction(lower, item.s, item.e) == "past" else 0
         item.value = fmt(shift(base, grain, offset), grain)
         return True
 
@@ -1072,3 +1096,21 @@ _CAPITALISED = frozenset({"month", "weekday", "weekday_plural", "quarter_code", 
 #: Granularities from fine to coarse, for anaphoric anchors.
 _FINER = {"day": 0, "week": 1, "weekend": 1, "fortnight": 1, "month": 2, "quarter": 3, "half": 4,
           "year": 5, "decade": 6, "century": 7}
+
+
+if __name__ == "__main__":  # a demo: python -m newskit_dates._tagger
+    from newskit_dates import load_lexicon
+
+    sample = (
+        "On October 2 Xi Jinping named relations between Moscow and Beijing a win-win "
+        "interaction. The talks began last week and will resume on Friday at 3 p.m. EDT. "
+        "Profits fell 4% in the third quarter, two years after the merger of 2022; the "
+        "board meets every Monday. Three days later, prices rose for the first time in a decade. "
+        "Theresa May said the Boeing 747 was grounded after a 2-1 vote."
+    )
+    tagger = Tagger(load_lexicon(), DatesConfig())
+    for published in (_dt.date(2024, 10, 2), None):
+        print(f"published_at={published}")
+        for f in tagger.tag(sample, published):
+            extra = {k: v for k, v in f.attributes.items()}
+            print(f"  {f.start:4d}-{f.end:<4d} {f.text!r:28} {f.label:9} {f.value:22} {extra}")
