@@ -169,11 +169,13 @@ class ThemeTagger:
         self.min_score = self._min_score(config.threshold)
 
     def _chain(self, term: int, weight: float) -> dict[int, float]:
+        """The weight a cue of ``term`` gives the term and each of its broader terms."""
         nodes = {term: weight}
         if self.terms[term].rolls_up:
+            cap = self.config.top_level_cap
             p = self.terms[term].parent
             while p >= 0:
-                nodes[p] = weight
+                nodes[p] = min(weight, cap) if self.terms[p].parent < 0 else weight
                 p = self.terms[p].parent
         return nodes
 
