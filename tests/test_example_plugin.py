@@ -39,13 +39,13 @@ import json, newskit
 pipeline = newskit.Pipeline(components=["salience", "entities"])
 result = pipeline("Vladimir Putin met Xi Jinping in Moscow. Putin said the talks went well.")
 print(json.dumps({"order": list(pipeline.components),
-                  "salience": [(f.value, f.attributes["mentions"], f.refs["first_mention"]) for f in result.of_kind("salience")]}))
+                  "salience": [(f.value, f.attributes["mentions"], f.refs["first_mention"], f.confidence) for f in result.of_kind("salience")]}))
 """
     out = run("-c", code)
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["order"] == ["entities", "salience"]
-    top_value, mentions, first = data["salience"][0]
+    top_value, mentions, first, _ = max(data["salience"], key=lambda s: s[3])
     assert top_value == "Q7747" and mentions == 2 and first.startswith("entity:")
 
 
