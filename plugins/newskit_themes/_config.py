@@ -31,7 +31,7 @@ class ThemesConfig:
     threshold: float = attrs.field(default=0.5, converter=float, validator=_unit)
     #: Most themes reported per document, ancestors included (the broader terms of a
     #: reported theme are always reported with it).
-    max_tags: int = attrs.field(default=10, converter=int, validator=_positive)
+    max_tags: int = attrs.field(default=15, converter=int, validator=_positive)
     #: Deepest IPTC level reported (1 = the 17 top-level topics only); custom themes are
     #: reported at any depth.
     max_level: int = attrs.field(default=3, converter=int, validator=_positive)
