@@ -28,6 +28,11 @@ _UP = f"[{re.escape(_UPPER)}]"
 _TOK = rf"{_UP}(?:(?<=[A-Z])\.(?:[A-Z]\.)+|[\w&]*(?:['’](?!s\b)[A-Za-z]\w*)?(?:-[a-z]\w*)*)"
 
 
+def _is_word(ch: str) -> bool:
+    """Is ``ch`` a regex word character (``\\w``)?"""
+    return ch.isalnum() or ch == "_"
+
+
 def _words(items: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(items), key=len, reverse=True))
 
@@ -124,11 +129,10 @@ class Linker:
         nil_short: set[str] = set()
         short = kb.short
         non_names = self.non_names
-        titled = {m.end() for m in self.abbr_re.finditer(text) if m.group(1) in self.titles}
-        self._titled = titled
+        titles = self.titles
+        titled = {m.end() for m in self.abbr_re.finditer(text) if m.group(1) in titles}
         maybe_nil: list[tuple[int, int, str]] = []  # unknown capitalised names, decided after the scan
-        self._maybe_nil = maybe_nil
-        maybe_last: set[str] = set()
+        maybe_last: set[str] = set()  # their last words
         for m in self.run_re.finditer(text):
             if m.group(1) is None:
                 s, e = m.span()
@@ -145,9 +149,7 @@ class Linker:
                     if after or surface in short or surface in nil_short or surface in maybe_last:
                         pending.append((s, e, after))
                 continue
-            self._run(text, m.start(), m.end(), mentions, pending, nil_short)
-            if maybe_nil:
-                maybe_last.update(x[2] for x in maybe_nil)
+            self._run(text, m.start(), m.end(), mentions, pending, nil_short, titled, maybe_nil, maybe_last)
         if maybe_nil:
             self._repeated_names(text, maybe_nil, mentions, nil_short)
         if not mentions and not pending:
@@ -164,13 +166,13 @@ class Linker:
 
     # -- matching --------------------------------------------------------------------------
 
-    def _after_title(self, text: str, s: int) -> bool:
-        """Is the token at ``s`` preceded by an abbreviated title ("Mr. Smith", "Gen. Ali")?
+    def _run(self, text: str, s: int, e: int, mentions: list, pending: list, nil_short: set,
+             titled: set, maybe_nil: list, maybe_last: set) -> None:
+        """Link the names in one run of capitalised tokens.
 
-        Unabbreviated titles are capitalised and so belong to the same run as the name."""
-        return s in self._titled
-
-    def _run(self, text: str, s: int, e: int, mentions: list, pending: list, nil_short: set) -> None:
+        ``titled``: offsets right after an abbreviated title ("Mr. Smith", "Gen. Ali");
+        unabbreviated titles are capitalised and so belong to the same run as the name.
+        ``maybe_nil`` / ``maybe_last``: unknown names decided after the scan, and their last words."""
         alias = self.kb.alias
         whole = text[s:e]
         hit = alias.get(whole)
@@ -224,7 +226,7 @@ class Linker:
             while k2 + 1 < n and not covered[k2 + 1]:
                 k2 += 1
             seg = list(range(k, k2 + 1))
-            after_title = self._after_title(text, toks[k][0])
+            after_title = toks[k][0] in titled
             while seg and text[toks[seg[0]][0]:toks[seg[0]][1]].rstrip(".") in self.titles:
                 seg.pop(0)
                 after_title = True
@@ -246,7 +248,8 @@ class Linker:
                     nil_short.add(names[-1])
                 elif len(seg) <= 3 and not names[-1].isupper():
                     # a person if the last name comes back on its own ("... Stoltenberg said")
-                    self._maybe_nil.append((toks[seg[0]][0], toks[seg[-1]][1], names[-1]))
+                    maybe_nil.append((toks[seg[0]][0], toks[seg[-1]][1], names[-1]))
+                    maybe_last.add(names[-1])
             elif len(seg) == 1:
                 ts, te = toks[seg[0]]
                 word = text[ts:te]
@@ -255,12 +258,29 @@ class Linker:
             k = k2 + 1
 
     def _repeated_names(self, text: str, maybe: list, mentions: list, nil_short: set) -> None:
-        """Unknown two- or three-word names whose last word recurs alone are NIL persons."""
+        """Unknown two- or three-word names whose last word recurs alone are NIL persons.
+
+        A word counts where it stands alone (no word character on either side); as with one
+        alternation of the words tried longest first, occurrences are taken from the left and
+        never overlap."""
         words = {w for _, _, w in maybe}
+        find = text.find
+        occ = []
+        for w in words:
+            n = len(w)
+            i = find(w)
+            while i >= 0:
+                j = i + n
+                if not ((i and _is_word(text[i - 1])) or (j < len(text) and _is_word(text[j]))):
+                    occ.append((i, -n, w))
+                i = find(w, i + 1)
         counts: dict[str, int] = {}
-        rx = re.compile(rf"(?<!\w)(?:{_words(words)})(?!\w)")
-        for m in rx.finditer(text):
-            counts[m.group()] = counts.get(m.group(), 0) + 1
+        occ.sort()
+        last = 0
+        for i, n, w in occ:
+            if i >= last:
+                counts[w] = counts.get(w, 0) + 1
+                last = i - n
         for s, e, w in maybe:
             if counts.get(w, 0) > 1:
                 ms = _Mention(s, e, (), text[s:e])
