@@ -204,9 +204,24 @@ def test_workers_ignore_ctrl_c_so_that_only_the_parent_decides(monkeypatch):
 
 
 def test_a_worker_that_cannot_build_the_pipeline_says_why():
+    from newskit import _parallel
+
     pipeline = toy_pipeline(components=("caps", "homesick"))
     with pytest.raises(newskit.PluginError, match="could not build the pipeline.*importable"):
-        list(pipeline.pipe(toy_records(4), n_process=2, batch_size=1))
+        list(_parallel.pool_pipe(pipeline.config, toy_records(4), 2, 1))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="fork start method")
+def test_forked_workers_reuse_the_parents_built_pipeline():
+    # "homesick" builds only in this process: the workers must not build it again.
+    from newskit import _parallel
+    from newskit._serialize import result_to_json
+
+    pipeline = toy_pipeline(components=("caps", "homesick"))
+    docs = toy_records(6)
+    lines = list(_parallel.pool_pipe(pipeline.config, docs, 2, 1, encode=result_to_json, pipeline=pipeline))
+    assert lines == [result_to_json(r) for r in pipeline.pipe(docs)]
+    assert not _parallel._INHERITED
 
 
 # -- the bundled plugins, when they load --------------------------------------------------

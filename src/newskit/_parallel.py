@@ -21,12 +21,20 @@ from typing import Any
 from newskit._model import Result
 
 _WORKER: dict[str, Any] = {}
+# Pipelines already built in the parent, by id of their config: a forked worker receives
+# that very config object and finds the pipeline built (copy-on-write), instead of paying
+# for a second build (plugins imported, knowledge base and rules loaded) in every worker.
+_INHERITED: dict[int, Any] = {}
 
 
 def _init_worker(config: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from newskit._pipeline import Pipeline
 
+    inherited = _INHERITED.get(id(config))
+    if inherited is not None and inherited.config is config:
+        _WORKER["pipeline"] = inherited
+        return
     try:
         _WORKER["pipeline"] = Pipeline.from_config(config)
     except Exception as exc:  # reported with the first batch, where the parent sees it
@@ -77,14 +85,19 @@ def pool_pipe(
     n_process: int,
     batch_size: int,
     encode: Callable[[Result], Any] | None = None,
+    pipeline: Any = None,
 ) -> Iterator[Any]:
     """Results in input order, with at most ``2 * n_process`` batches in flight.
 
     ``encode`` (a picklable module-level function) turns each result into what is sent
     back, in the worker: ``newskit._serialize.result_to_json`` makes the workers, not the
     parent, pay for JSON, and a line crosses the process boundary faster than a ``Result``.
+    ``pipeline``, the built pipeline of ``config``, is reused as it is by forked workers.
     """
-    context = multiprocessing.get_context("spawn" if _forking_unsafe() else "fork")
+    method = "spawn" if _forking_unsafe() else "fork"
+    context = multiprocessing.get_context(method)
+    if method == "fork" and pipeline is not None and pipeline.config is config:
+        _INHERITED[id(config)] = pipeline
     pool = cf.ProcessPoolExecutor(
         max_workers=n_process, mp_context=context, initializer=_init_worker, initargs=(config,)
     )
@@ -99,6 +112,7 @@ def pool_pipe(
             yield from _collect(pending.popleft())
         finished = True
     finally:
+        _INHERITED.pop(id(config), None)
         if finished:
             pool.shutdown(wait=True)
         else:
