@@ -57,7 +57,7 @@ class Term:
 class _CueRow:
     """One cue of one theme, indexed on its anchor word (the longest, i.e. rarest-looking)."""
 
-    __slots__ = ("term", "weight", "negative", "elements", "anchor", "key", "nodes", "checks")
+    __slots__ = ("term", "weight", "negative", "elements", "anchor", "key", "nodes", "checks", "bigram", "full")
 
     def __init__(self, term: int, cue: Cue, negative: bool) -> None:
         self.term = term
@@ -69,6 +69,11 @@ class _CueRow:
                                          len(cue.elements[k].text), k))
         self.checks = tuple((k - self.anchor, e.text, e.stem, e.case)
                             for k, e in enumerate(cue.elements) if k != self.anchor)
+        els = cue.elements
+        # a phrase that opens with two plain words is found through that word pair
+        self.bigram = (els[0].text.lower(), els[1].text.lower()) \
+            if len(els) > 1 and not els[0].stem and not els[1].stem else None
+        self.full = tuple((k, e.text, e.stem, e.case) for k, e in enumerate(els))
         self.key = " ".join(e.text + ("*" if e.stem else "") for e in cue.elements)
         self.nodes: dict[int, float] = {}
 
@@ -90,7 +95,7 @@ def _harmonic(n: int) -> float:
 
 
 _H = [0.0]
-for _k in range(1, 256):
+for _k in range(1, 4096):
     _H.append(_H[-1] + 1 / _k)
 
 
@@ -153,7 +158,15 @@ class ThemeTagger:
         self.exact_cs: dict[str, list[int]] = defaultdict(list)
         self.stem_ci: dict[str, list[int]] = defaultdict(list)
         self.stem_cs: dict[str, list[int]] = defaultdict(list)
+        self.bigrams: dict[tuple[str, str], tuple[int, ...]] = {}
+        pairs: dict[tuple[str, str], list[int]] = defaultdict(list)
         for i, row in enumerate(self.rows):
+            if row.bigram is not None:
+                pairs[row.bigram].append(i)
+        self.bigrams = {k: tuple(v) for k, v in pairs.items()}
+        for i, row in enumerate(self.rows):
+            if row.bigram is not None:
+                continue
             el = row.elements[row.anchor]
             table = (self.stem_cs if el.case else self.stem_ci) if el.stem else \
                 (self.exact_cs if el.case else self.exact_ci)
@@ -292,8 +305,11 @@ class ThemeTagger:
         groups = []
         for surface in set(zt) | set(zl) | set(zb):
             nt, nl_, nb = zt.get(surface, 0), zl.get(surface, 0), zb.get(surface, 0)
-            a1, a2, a3 = min(nt, top), min(nt + nl_, top), min(nt + nl_ + nb, top)
-            f = tw * H[a1] + lw * (H[a2] - H[a1]) + (H[a3] - H[a2])
+            a2 = nt + nl_
+            a3 = a2 + nb
+            if a3 > top:
+                nt, a2, a3 = min(nt, top), min(a2, top), top
+            f = tw * H[nt] + lw * (H[a2] - H[nt]) + (H[a3] - H[a2])
             groups.append(("w", surface, f, None))
             for node, w in single[surface].items():
                 score[node] += w * f
@@ -304,9 +320,35 @@ class ThemeTagger:
         for zone_toks, offset, in_title in ((toks, 0, False), (ttoks, 0, True)):
             if not zone_toks:
                 continue
-            pv = list(map(phrase.get, zone_toks))
             m = len(zone_toks)
             rows_all = self.rows
+            if m > 1 and self.bigrams:
+                low = list(map(str.lower, zone_toks))
+                bv = list(map(self.bigrams.get, zip(low, low[1:])))
+                for i in compress(range(m - 1), bv):
+                    for r in bv[i]:
+                        row = rows_all[r]
+                        end = i + len(row.full) - 1
+                        if end >= m:
+                            continue
+                        ok = True
+                        for k, etext, stem, case in row.full:
+                            tok = zone_toks[i + k] if case else low[i + k]
+                            if not (tok.startswith(etext) if stem else tok == etext):
+                                ok = False
+                                break
+                        if not ok:
+                            continue
+                        factor = tw if in_title or i < title_tok else (lw if i < lead_tok else 1.0)
+                        if row.negative:
+                            neg.append((row, zone_toks, i, end, factor))
+                        else:
+                            rec = occ.setdefault(row.key, [{}, {}, None])
+                            rec[0][r] = row
+                            rec[1][(in_title, i)] = factor
+                            if rec[2] is None and not in_title:
+                                rec[2] = (i, end)
+            pv = list(map(phrase.get, zone_toks))
             for i in compress(range(m), pv):
                 generic, keyed = pv[i]
                 todo = list(generic)
@@ -343,24 +385,28 @@ class ThemeTagger:
                     if row.negative:
                         neg.append((row, zone_toks, start, end, factor))
                     else:
-                        rec = occ.setdefault(row.key, [row, [], None])
-                        rec[1].append(factor)
+                        rec = occ.setdefault(row.key, [{}, {}, None])
+                        rec[0][r] = row
+                        rec[1][(in_title, start)] = factor
                         if rec[2] is None and not in_title:
                             rec[2] = (start, end)
         merged: dict[str, dict[int, float]] = {}
-        for key, (row, factors, first) in occ.items():
-            factors.sort(reverse=True)
-            f = sum(v / (k + 1) for k, v in enumerate(factors))
+        for key, (rows, at, first) in occ.items():
+            factors = sorted(at.values(), reverse=True)
+            f = sum(v / (k + 1) for k, v in enumerate(factors)) if len(factors) > 1 else factors[0]
             groups.append(("p", key, f, first))
-            nodes = merged.setdefault(key, {})
-            for node, w in row.nodes.items():
-                if w > nodes.get(node, 0.0):
-                    nodes[node] = w
-        for key, nodes in merged.items():
-            f = next(g[2] for g in groups if g[0] == "p" and g[1] == key)
+            if len(rows) == 1:
+                nodes = next(iter(rows.values())).nodes
+            else:  # the same words as a cue of several themes: best weight per theme
+                nodes = {}
+                for row in rows.values():
+                    for node, w in row.nodes.items():
+                        if w > nodes.get(node, 0.0):
+                            nodes[node] = w
             for node, w in nodes.items():
                 score[node] += w * f
                 distinct[node] += 1
+            merged[key] = nodes
         self._phrase_nodes = merged
         # entity cues
         if entities and cfg.use_entities and self.entity_rows:
@@ -419,16 +465,15 @@ class ThemeTagger:
         """Evidence spans of each of ``nodes``: the first text occurrence of its best groups."""
         limit = self.config.max_evidence
         per: dict[int, list] = {n: [] for n in nodes}
+        wanted = set(nodes)
         merged = raw["nodes"]
         for g in raw["groups"]:
             kind, key, f, _first = g
             table = self.single.get(key) if kind == "w" else merged.get(key if kind == "p" else "e:" + key)
             if not table:
                 continue
-            for n in nodes:
-                w = table.get(n)
-                if w is not None:
-                    per[n].append((w * f, g))
+            for n in table.keys() & wanted:
+                per[n].append((table[n] * f, g))
         found: dict[tuple, tuple[int, int] | None] = {}
         out = {}
         for n, items in per.items():
