@@ -314,6 +314,17 @@ class Finding:
         _set(self, "id", id)
         _set(self, "producer", producer)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Findings cross process boundaries by the thousand (pipe(n_process=N)); rebuild
+        # them without re-running the checks, which held when they were first made.
+        return (
+            _rebuild_finding,
+            (
+                self.kind, self.start, self.end, self.text, self.label, self.value,
+                self.confidence, dict(self.attributes), dict(self.refs), self.id, self.producer,
+            ),
+        )
+
     def _stamped(self, id: str, producer: str, refs: Mapping[str, Any] | None) -> Finding:
         """A copy with id, producer (and resolved refs): the checks already ran."""
         new = object.__new__(Finding)
@@ -381,6 +392,21 @@ class Finding:
             )
         except KeyError as exc:
             raise ValidationError(f"a finding needs the field {exc.args[0]!r}") from None
+
+
+def _rebuild_finding(
+    kind: str, start: Any, end: Any, text: Any, label: Any, value: Any, confidence: Any,
+    attributes: dict[str, Any], refs: dict[str, Any], id: Any, producer: Any,
+) -> Finding:
+    new = object.__new__(Finding)
+    for name, field_value in (
+        ("kind", kind), ("start", start), ("end", end), ("text", text), ("label", label),
+        ("value", value), ("confidence", confidence),
+        ("attributes", _freeze_mapping(attributes)), ("refs", _freeze_mapping(refs)),
+        ("id", id), ("producer", producer),
+    ):
+        _set(new, name, field_value)
+    return new
 
 
 def _jsonable(value: Any) -> Any:

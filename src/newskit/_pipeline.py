@@ -19,6 +19,7 @@ from newskit._model import (
     Finding,
     FindingView,
     Result,
+    _sort_key,
     finding_id,
     sort_findings,
 )
@@ -255,11 +256,13 @@ class Pipeline:
                 errors.append(ErrorRecord(spec.name, type(exc).__name__, str(exc)))
                 continue
             if new:
-                findings.extend(new)
-                if len(self.plan) > 1:
-                    findings = sort_findings(findings)
-        if len(self.plan) <= 1:
-            findings = sort_findings(findings)
+                # Findings stay in position order: sort the new batch, then merge it in
+                # (timsort merges two sorted runs in linear time).
+                if findings:
+                    findings.extend(sort_findings(new))
+                    findings.sort(key=_sort_key)
+                else:
+                    findings = sort_findings(new)
         result = Result.__new__(Result)
         # The findings were checked one by one as they came in (_accept); building the
         # Result through attrs would check every ref again, so set the fields directly.
@@ -381,7 +384,7 @@ class Pipeline:
             return
         from newskit import _parallel
 
-        for result in _parallel.pool_pipe(self.config, docs, n_process, batch_size):
+        for result in _parallel.pool_pipe(self.config, docs, n_process, batch_size, pipeline=self):
             if drop and result.errors:
                 continue
             yield result
