@@ -37,6 +37,13 @@ def _words(items: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(items), key=len, reverse=True))
 
 
+#: ``Linker._plan`` outcome kinds, and the plan of a run that holds nothing
+_NIL, _MAYBE, _PENDING = "nil", "maybe", "pending"
+_NOTHING = ((), ())
+#: at most this many run plans are cached (then the cache starts afresh)
+_PLAN_CACHE = 50_000
+
+
 class _Mention:
     __slots__ = ("start", "end", "cands", "ent", "via", "conf", "value", "literal", "drop", "nil", "surface")
 
@@ -112,6 +119,8 @@ class Linker:
         self._cue_res: dict[str, re.Pattern] = {}
         self._attr_cache: dict[tuple, Any] = {}
         self._holders: dict[tuple, list[int]] = {}
+        #: run surface → what it holds (``_plan``); document-independent, so shared by documents
+        self._plans: dict[str, tuple] = {}
 
     # -- entry point -----------------------------------------------------------------------
 
@@ -133,23 +142,36 @@ class Linker:
         titled = {m.end() for m in self.abbr_re.finditer(text) if m.group(1) in titles}
         maybe_nil: list[tuple[int, int, str]] = []  # unknown capitalised names, decided after the scan
         maybe_last: set[str] = set()  # their last words
+        plans = self._plans
+        if len(plans) > _PLAN_CACHE:
+            plans.clear()
         for m in self.run_re.finditer(text):
-            if m.group(1) is None:
-                s, e = m.span()
-                surface = m.group()
-                hit = alias.get(surface)
-                if hit is None and "-" in surface:  # "Moscow-based": the name before the hyphen
-                    surface = surface.split("-", 1)[0]
-                    e = s + len(surface)
-                    hit = alias.get(surface)
-                if hit is not None:
-                    mentions.append(_Mention(s, e, hit, surface))
-                elif surface not in non_names:
-                    after = s in titled
-                    if after or surface in short or surface in nil_short or surface in maybe_last:
-                        pending.append((s, e, after))
+            surface = m.group()
+            plan = plans.get(surface)
+            if plan is None:
+                plan = plans[surface] = self._plan(surface, m.group(1) is None)
+            if plan is _NOTHING:
                 continue
-            self._run(text, m.start(), m.end(), mentions, pending, nil_short, titled, maybe_nil, maybe_last)
+            s = m.start()
+            found, stretches = plan
+            for rs, re_, hit, key in found:
+                mentions.append(_Mention(s + rs, s + re_, hit, key))
+            for rel, if_plain, if_titled in stretches:
+                out = if_titled if s + rel in titled else if_plain
+                if out is None:
+                    continue
+                what, rs, re_, word = out[:4]
+                if what is _PENDING:
+                    if out[4] or word in nil_short or (out[5] and word in maybe_last):
+                        pending.append((s + rs, s + re_, out[6]))
+                elif what is _NIL:
+                    ms = _Mention(s + rs, s + re_, (), out[4])
+                    ms.nil = True
+                    mentions.append(ms)
+                    nil_short.add(word)
+                else:
+                    maybe_nil.append((s + rs, s + re_, word))
+                    maybe_last.add(word)
         if maybe_nil:
             self._repeated_names(text, maybe_nil, mentions, nil_short)
         if not mentions and not pending:
@@ -166,20 +188,39 @@ class Linker:
 
     # -- matching --------------------------------------------------------------------------
 
-    def _run(self, text: str, s: int, e: int, mentions: list, pending: list, nil_short: set,
-             titled: set, maybe_nil: list, maybe_last: set) -> None:
-        """Link the names in one run of capitalised tokens.
+    def _plan(self, run: str, single: bool) -> tuple:
+        """What one run of capitalised tokens holds, as offsets into the run (cached by surface).
 
-        ``titled``: offsets right after an abbreviated title ("Mr. Smith", "Gen. Ali");
-        unabbreviated titles are capitalised and so belong to the same run as the name.
-        ``maybe_nil`` / ``maybe_last``: unknown names decided after the scan, and their last words."""
+        Returns ``(found, stretches)``: ``found`` are the alias matches ``(start, end, hits, key)``,
+        longest from the left; ``stretches`` are the unmatched token stretches
+        ``(offset of the first token, outcome, outcome after an abbreviated title)``, since
+        whether an abbreviated title ("Mr. Smith", "Gen. Ali") stands before the stretch is known
+        only per document (unabbreviated titles are capitalised and so part of the run). An
+        outcome is ``None`` or ``(_NIL, start, end, last word, surface)`` (an unknown person),
+        ``(_MAYBE, start, end, last word)`` (a person if the last word recurs alone) or
+        ``(_PENDING, start, end, word, always, or_if_maybe_last, after_title)`` (a possible
+        surname, kept if ``always``, if the word is a NIL person's surname in the document, or
+        if ``or_if_maybe_last`` and it is the last word of an undecided name).
+        """
         alias = self.kb.alias
-        whole = text[s:e]
-        hit = alias.get(whole)
-        if hit is not None:  # the whole run is one name ("Vladimir Putin")
-            mentions.append(_Mention(s, e, hit, whole))
-            return
-        toks = [t.span() for t in self.tok_re.finditer(text, s, e)]
+        non_names = self.non_names
+        hit = alias.get(run)
+        if hit is not None:  # the whole run is one name ("Vladimir Putin", "Russia")
+            return ((0, len(run), hit, run),), ()
+        if single:
+            surface = run
+            if "-" in surface:  # "Moscow-based": the name before the hyphen
+                surface = surface.split("-", 1)[0]
+                hit = alias.get(surface)
+                if hit is not None:
+                    return ((0, len(surface), hit, surface),), ()
+            if surface in non_names:
+                return _NOTHING
+            n = len(surface)
+            return (), ((0, (_PENDING, 0, n, surface, surface in self.kb.short, True, False),
+                         (_PENDING, 0, n, surface, True, True, True)),)
+        text = run
+        toks = [t.span() for t in self.tok_re.finditer(run)]
         n = len(toks)
         covered = [False] * n
         found = []
@@ -208,15 +249,15 @@ class Linker:
             if (i0 == j and key in self.given and j + 1 < n and text[toks[j][1]:toks[j + 1][0]].strip() == ""
                     and self.kb.entities[h[0][0]].type != "person"):
                 nxt = text[toks[j + 1][0]:toks[j + 1][1]]
-                if nxt not in alias and nxt not in self.non_names:
+                if nxt not in alias and nxt not in non_names:
                     i += 1
                     continue
-            found.append(_Mention(ts, te, h, key))
+            found.append((ts, te, h, key))
             for k in range(i0, j + 1):
                 covered[k] = True
             i = j + 1
-        mentions.extend(found)
         # unmatched stretches: NIL persons and short forms
+        stretches = []
         k = 0
         while k < n:
             if covered[k]:
@@ -226,36 +267,41 @@ class Linker:
             while k2 + 1 < n and not covered[k2 + 1]:
                 k2 += 1
             seg = list(range(k, k2 + 1))
-            after_title = toks[k][0] in titled
+            titled = False
             while seg and text[toks[seg[0]][0]:toks[seg[0]][1]].rstrip(".") in self.titles:
                 seg.pop(0)
-                after_title = True
-            while seg and text[toks[seg[0]][0]:toks[seg[0]][1]] in self.non_names:
+                titled = True
+            while seg and text[toks[seg[0]][0]:toks[seg[0]][1]] in non_names:
                 seg.pop(0)
             for x in seg[1:-1]:  # "Democrat Raphael Warnock": the name starts at the given name
                 if text[toks[x][0]:toks[x][1]] in self.given:
                     seg = seg[seg.index(x):]
                     break
-            if len(seg) >= 2 and len(seg) <= 4:
-                first = text[toks[seg[0]][0]:toks[seg[0]][1]]
-                names = [text[toks[x][0]:toks[x][1]] for x in seg]
-                if any(w in self.non_names for w in names):
-                    pass
-                elif first in self.given or after_title:
-                    ms = _Mention(toks[seg[0]][0], toks[seg[-1]][1], (), text[toks[seg[0]][0]:toks[seg[-1]][1]])
-                    ms.nil = True
-                    mentions.append(ms)
-                    nil_short.add(names[-1])
-                elif len(seg) <= 3 and not names[-1].isupper():
-                    # a person if the last name comes back on its own ("... Stoltenberg said")
-                    maybe_nil.append((toks[seg[0]][0], toks[seg[-1]][1], names[-1]))
-                    maybe_last.add(names[-1])
-            elif len(seg) == 1:
-                ts, te = toks[seg[0]]
-                word = text[ts:te]
-                if word not in self.non_names and (word in self.kb.short or word in nil_short or after_title):
-                    pending.append((ts, te, after_title))
+            outcomes = []
+            for after_title in (titled, True):
+                out = None
+                if len(seg) >= 2 and len(seg) <= 4:
+                    names = [text[toks[x][0]:toks[x][1]] for x in seg]
+                    ts, te = toks[seg[0]][0], toks[seg[-1]][1]
+                    if any(w in non_names for w in names):
+                        pass
+                    elif names[0] in self.given or after_title:
+                        out = (_NIL, ts, te, names[-1], text[ts:te])
+                    elif len(seg) <= 3 and not names[-1].isupper():
+                        # a person if the last name comes back on its own ("... Stoltenberg said")
+                        out = (_MAYBE, ts, te, names[-1])
+                elif len(seg) == 1:
+                    ts, te = toks[seg[0]]
+                    word = text[ts:te]
+                    if word not in non_names:
+                        out = (_PENDING, ts, te, word, after_title or word in self.kb.short, False, after_title)
+                outcomes.append(out)
+            if outcomes[0] is not None or outcomes[1] is not None:
+                stretches.append((toks[k][0], outcomes[0], outcomes[1]))
             k = k2 + 1
+        if not found and not stretches:
+            return _NOTHING
+        return tuple(found), tuple(stretches)
 
     def _repeated_names(self, text: str, maybe: list, mentions: list, nil_short: set) -> None:
         """Unknown two- or three-word names whose last word recurs alone are NIL persons.
