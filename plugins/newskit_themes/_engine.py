@@ -12,7 +12,7 @@ import math
 import os
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from itertools import compress
 from typing import Any
 
@@ -90,10 +90,7 @@ def build_rules(config: ThemesConfig, hook: Any = None) -> dict[str, Rule]:
     return rules
 
 
-def _harmonic(n: int) -> float:
-    return _H[n] if n < len(_H) else math.log(n) + 0.5772156649 + 1 / (2 * n)
-
-
+#: Harmonic numbers: n repeats of a cue count 1 + 1/2 + … + 1/n times its weight.
 _H = [0.0]
 for _k in range(1, 4096):
     _H.append(_H[-1] + 1 / _k)

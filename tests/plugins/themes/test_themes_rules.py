@@ -39,11 +39,13 @@ def test_findings_follow_the_contract():
 
 
 def test_cue_aggregation_more_evidence_more_confidence():
-    one = themes("The striker was there.", config={"threshold": 0.0})
+    loose = {"threshold": 0.0}
+    one = themes("The striker was there.", config=loose)
     many = themes("The striker scored twice in the second half and the goalkeeper saved a penalty "
-                  "as the club won the league match.", config={"threshold": 0.0})
-    assert many[SPORT].confidence > one.get(SPORT, one.get(SPORT)).confidence if SPORT in one else True
-    assert many[SPORT].attributes["score"] > (one[SPORT].attributes["score"] if SPORT in one else 0)
+                  "as the club won the league match.", config=loose)
+    assert many[SPORT].attributes["score"] > one[SPORT].attributes["score"]
+    assert many[SPORT].confidence > one[SPORT].confidence
+    assert len(many[SPORT].attributes["evidence"]) > len(one[SPORT].attributes["evidence"])
 
 
 def test_repetition_saturates():
@@ -81,13 +83,12 @@ def test_entity_cue_raises_theme():
     start = text.index("Riksbanken")
     entity = newskit.Finding("entity", start, start + 10, "Riksbanken", label="ORG", value="Q1410925",
                              attributes={"type": "company", "tags": ["central_bank"]})
-    without = themes(text, config={"threshold": 0.0})
-    withit = themes(text, prior=[entity], config={"threshold": 0.0})
-    assert withit[MACRO].attributes["score"] > without.get(MACRO, withit[MACRO]).attributes["score"] - (
-        0 if MACRO in without else withit[MACRO].attributes["score"])
+    loose = {"threshold": 0.0}
+    without = themes(text, config=loose)
+    withit = themes(text, prior=[entity], config=loose)
+    assert MACRO not in without  # nothing in the words says "central bank"
     assert [start, start + 10] in withit[MACRO].attributes["evidence"]
-    off = themes(text, prior=[entity], config={"threshold": 0.0, "use_entities": False})
-    assert off.get(MACRO) is None or off[MACRO].attributes["score"] < withit[MACRO].attributes["score"]
+    assert MACRO not in themes(text, prior=[entity], config={**loose, "use_entities": False})
 
 
 def test_threshold_and_max_tags():
