@@ -10,6 +10,7 @@ costs one C-level scan and nothing else.
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -26,6 +27,9 @@ _UP = f"[{re.escape(_UPPER)}]"
 # part (O'Brien). A possessive "'s" is not part of the token ("Russia's" → "Russia"); it may
 # join two tokens of one name ("People's Daily").
 _TOK = rf"{_UP}(?:(?<=[A-Z])\.(?:[A-Z]\.)+|[\w&]*(?:['’](?!s\b)[A-Za-z]\w*)?(?:-[a-z]\w*)*)"
+
+
+_start = operator.methodcaller("start")
 
 
 def _is_word(ch: str) -> bool:
@@ -107,10 +111,12 @@ class Linker:
         )
         self.roles = {k: tuple(v) for k, v in rules["nominal"]["roles"].items()}
         self.precise = frozenset(rules["nominal"]["precise"])
-        self.nominal_re = re.compile(
-            rf"[Tt]he[ \t\u00a0]+(?:({_UP}[a-z]+(?:[ \t\u00a0]{_UP}[a-z]+)?)[ \t\u00a0]+)?"
-            rf"({_words(self.roles)})\b(?![ \t\u00a0]*(?:-|of\b|{_UP}|and\b))"
-        )
+        nominal = (rf"he[ \t\u00a0]+(?:({_UP}[a-z]+(?:[ \t\u00a0]{_UP}[a-z]+)?)[ \t\u00a0]+)?"
+                   rf"({_words(self.roles)})\b(?![ \t\u00a0]*(?:-|of\b|{_UP}|and\b))")
+        self.nominal_re = re.compile("[Tt]" + nominal)
+        # the same, one pattern per initial: a literal prefix scans several times faster
+        self.nominal_lower_re = re.compile("t" + nominal)
+        self.nominal_upper_re = re.compile("T" + nominal)
         self.ambiguous: dict[str, list[tuple[str, float, tuple[str, ...]]]] = {}
         for amb in rules.get("ambiguous", []):
             self.ambiguous[amb["surface"]] = [
@@ -310,14 +316,18 @@ class Linker:
         alternation of the words tried longest first, occurrences are taken from the left and
         never overlap."""
         words = {w for _, _, w in maybe}
+        count = text.count
+        if not any(count(w) > 1 for w in words):
+            return  # no last word comes back at all (the common case)
         find = text.find
         occ = []
+        size = len(text)
         for w in words:
             n = len(w)
             i = find(w)
             while i >= 0:
                 j = i + n
-                if not ((i and _is_word(text[i - 1])) or (j < len(text) and _is_word(text[j]))):
+                if not ((i and _is_word(text[i - 1])) or (j < size and _is_word(text[j]))):
                     occ.append((i, -n, w))
                 i = find(w, i + 1)
         counts: dict[str, int] = {}
@@ -524,6 +534,27 @@ class Linker:
     def _nominal_only(self, text: str, when: str | None, mentions: list) -> list[Finding]:
         return []  # a nominal needs an antecedent or a demonym; neither is present
 
+    def _nominal_matches(self, text: str) -> list:
+        """``nominal_re.finditer(text)``, from the two faster one-initial patterns.
+
+        Each list is leftmost-first and non-overlapping; if no match of one overlaps a match of
+        the other, their merge is exactly what the two-initial pattern finds."""
+        lower = list(self.nominal_lower_re.finditer(text))
+        if "The" not in text:
+            return lower
+        upper = list(self.nominal_upper_re.finditer(text))
+        if not upper:
+            return lower
+        if not lower:
+            return upper
+        both = sorted(lower + upper, key=_start)
+        end = -1
+        for m in both:
+            if m.start() < end:
+                return list(self.nominal_re.finditer(text))
+            end = m.end()
+        return both
+
     def _nominal(self, text: str, when: str | None, mentions: list[_Mention]) -> None:
         if "he " not in text and "he\u00a0" not in text:
             return
@@ -536,7 +567,7 @@ class Linker:
         active: dict[tuple, bool] = {}
         holders_cache = self._holders
         new = []
-        for m in self.nominal_re.finditer(text):
+        for m in self._nominal_matches(text):
             if m.start() and text[m.start() - 1].isalnum():
                 continue  # "bathe", "clothe"
             dem, role = m.group(1), m.group(2)
