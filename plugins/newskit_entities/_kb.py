@@ -16,6 +16,8 @@ over bundled entities that share the alias.
 
 from __future__ import annotations
 
+import collections
+import functools
 import gzip
 import json
 import re
@@ -26,7 +28,7 @@ from typing import Any
 
 from newskit import ConfigError
 
-__all__ = ["KB", "Entity", "load_kb", "KBEntryError", "entries_from_jsonl", "check_entry"]
+__all__ = ["KB", "Entity", "load_kb", "KBEntryError", "entries_from_jsonl", "check_entry", "pack"]
 
 LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "EVENT", "OTHER"})
 GENDERS = frozenset({"male", "female"})
@@ -40,26 +42,15 @@ class KBEntryError(ConfigError):
     """A knowledge-base entry is malformed (names the source, the line, the field and the fix)."""
 
 
-class Entity:
-    """One KB entity, as the linker sees it (a slotted record, cheap to hold by the thousand)."""
+_FIELDS = ("id", "name", "label", "type", "tags", "gender", "offices", "country", "capital_of",
+           "target", "prior", "user")
 
-    __slots__ = ("id", "name", "label", "type", "tags", "gender", "offices", "country",
-                 "capital_of", "target", "prior", "user")
 
-    def __init__(self, id, name, label, type, tags, gender, offices, country, capital_of,
-                 target, prior, user):
-        self.id = id
-        self.name = name
-        self.label = label
-        self.type = type
-        self.tags = tags
-        self.gender = gender
-        self.offices = offices
-        self.country = country
-        self.capital_of = capital_of
-        self.target = target
-        self.prior = prior
-        self.user = user
+class Entity(collections.namedtuple("_EntityFields", _FIELDS)):
+    """One KB entity, as the linker sees it (a tuple with named fields, cheap to hold and to
+    build by the thousand: the bundled KB stores each entity as this row)."""
+
+    __slots__ = ()
 
     def __repr__(self) -> str:
         return f"Entity({self.id!r}, {self.name!r}, {self.type!r})"
@@ -81,6 +72,12 @@ class Entity:
         return False
 
 
+#: an entity from a stored row (a list of the fields in order), at C speed
+_entity_from_row = functools.partial(tuple.__new__, Entity)
+#: how a surface form names an entity; the bundled index stores the position in this tuple
+VIAS = ("alias", "acronym", "demonym")
+
+
 def _end(value: str) -> str:
     return value + "-12-31" if len(value) == 4 else value
 
@@ -91,12 +88,17 @@ class KB:
     ``alias``: surface form → tuple of ``(entity index, via)``, best prior first;
     ``short``: surname or short form → tuple of person indices;
     ``by_id``: id → entity index.
+    ``ranked=True`` says the tables are already in that form (the bundled index).
     """
 
-    def __init__(self, entities: list[Entity], aliases: dict[str, list[tuple[int, str]]],
-                 short: dict[str, list[int]]) -> None:
+    def __init__(self, entities: list[Entity], aliases: dict[str, Any], short: dict[str, Any],
+                 *, ranked: bool = False) -> None:
         self.entities = entities
         self.by_id = {e.id: i for i, e in enumerate(entities)}
+        if ranked:
+            self.alias = aliases
+            self.short = short
+            return
         ents = entities
 
         def rank(pair: tuple[int, str]) -> tuple[float, str]:
@@ -105,13 +107,23 @@ class KB:
 
         self.alias = {k: tuple(sorted(v, key=rank)) for k, v in aliases.items()}
         self.short = {k: tuple(v) for k, v in short.items()}
-        self.max_tokens = max((k.count(" ") + k.count("-") + 1 for k in self.alias), default=1)
-        self.demonyms = sorted({k for k, v in self.alias.items() for _, via in v if via == "demonym"},
-                               key=len, reverse=True)
-        self.capital_country: dict[int, int] = {}
-        for i, e in enumerate(entities):
+
+    @functools.cached_property
+    def max_tokens(self) -> int:
+        return max((k.count(" ") + k.count("-") + 1 for k in self.alias), default=1)
+
+    @functools.cached_property
+    def demonyms(self) -> list[str]:
+        return sorted({k for k, v in self.alias.items() for _, via in v if via == "demonym"},
+                      key=len, reverse=True)
+
+    @functools.cached_property
+    def capital_country(self) -> dict[int, int]:
+        out = {}
+        for i, e in enumerate(self.entities):
             if e.capital_of is not None and e.capital_of in self.by_id:
-                self.capital_country[i] = self.by_id[e.capital_of]
+                out[i] = self.by_id[e.capital_of]
+        return out
 
     def __len__(self) -> int:
         return len(self.entities)
@@ -124,17 +136,38 @@ class KB:
 # -- entries ---------------------------------------------------------------------------------
 
 
-def _bundled_entries() -> list[dict[str, Any]]:
+def _bundled() -> dict[str, Any]:
+    """The bundled KB, as stored: ``{"version": 2, "fields", "entities", "alias", "short"}``.
+
+    ``entities`` are rows of the ``Entity`` fields; ``alias`` maps each surface form to its
+    ranked hits flattened as ``[entity index, via position in VIAS, ...]``; ``short`` maps a
+    short form to entity indices. ``pack`` writes it; loading it is one JSON decode."""
     data = resources.files("newskit_entities").joinpath("data", "kb.json.gz").read_bytes()
     doc = json.loads(gzip.decompress(data))
-    return doc["entities"]
+    if doc.get("version") != 2 or tuple(doc.get("fields", ())) != _FIELDS:
+        raise ConfigError("newskit_entities/data/kb.json.gz has an unknown layout; "
+                          "fix: rebuild it with plugins/newskit_entities/_build/build_kb.py")
+    return doc
 
 
 def _from_bundled(e: dict[str, Any]) -> tuple[Entity, list[str], list[str], list[str], list[str]]:
+    """One entity as written by the build script (short keys), with its surface forms."""
     offices = tuple(tuple(o) for o in e.get("o", ()))
     ent = Entity(e["id"], e["n"], e["l"], e.get("t", "other"), tuple(e.get("tg", ())), e.get("g"),
                  offices, e.get("c"), e.get("of"), e.get("tgt"), float(e.get("p", 0.5)), False)
     return ent, e.get("a", []), e.get("ac", []), e.get("dm", []), e.get("sh", [])
+
+
+def pack(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """The stored form of the bundled KB (see ``_bundled``) from the build script's entities."""
+    kb = _index([_from_bundled(e) for e in entries])
+    return {
+        "version": 2,
+        "fields": list(_FIELDS),
+        "entities": [list(e) for e in kb.entities],
+        "alias": {k: [x for i, via in v for x in (i, VIAS.index(via))] for k, v in kb.alias.items()},
+        "short": {k: list(v) for k, v in kb.short.items()},
+    }
 
 
 def _fail(source: str, line: int | None, field: str, problem: str, fix: str) -> KBEntryError:
@@ -235,23 +268,55 @@ def _from_user(d: dict[str, Any]) -> tuple[Entity, list[str], list[str], list[st
     return ent, aliases, d["acronyms"], d["demonyms"], short
 
 
-def load_kb(user_entries: Iterable[dict[str, Any]] = ()) -> KB:
-    """The bundled KB, with checked user/hook entries replacing or adding entities."""
-    rows = [_from_bundled(e) for e in _bundled_entries()]
-    extra = [_from_user(d) for d in user_entries]
-    if extra:
-        replaced = {r[0].id for r in extra}
-        rows = [r for r in rows if r[0].id not in replaced] + extra
+def _index(rows: list[tuple[Entity, list[str], list[str], list[str], list[str]]]) -> KB:
+    """The KB of entities given with their aliases, acronyms, demonyms and short forms."""
     entities: list[Entity] = []
     aliases: dict[str, list[tuple[int, str]]] = {}
     short: dict[str, list[int]] = {}
-    for i, (ent, al, ac, dm, sh) in enumerate(rows):
-        entities.append(ent)
-        for forms, via in ((al, "alias"), (ac, "acronym"), (dm, "demonym")):
-            for a in forms:
-                slot = aliases.setdefault(a, [])
-                if not any(j == i for j, _ in slot):
-                    slot.append((i, via))
-        for s in sh:
-            short.setdefault(s, []).append(i)
+    for ent, al, ac, dm, sh in rows:
+        _add(ent, al, ac, dm, sh, entities, aliases, short)
+    return KB(entities, aliases, short)
+
+
+def _add(ent: Entity, al: list[str], ac: list[str], dm: list[str], sh: list[str],
+         entities: list[Entity], aliases: dict, short: dict) -> None:
+    i = len(entities)
+    entities.append(ent)
+    for forms, via in ((al, "alias"), (ac, "acronym"), (dm, "demonym")):
+        for a in forms:
+            slot = aliases.setdefault(a, [])
+            if not any(j == i for j, _ in slot):
+                slot.append((i, via))
+    for s in sh:
+        short.setdefault(s, []).append(i)
+
+
+def load_kb(user_entries: Iterable[dict[str, Any]] = ()) -> KB:
+    """The bundled KB, with checked user/hook entries replacing or adding entities."""
+    doc = _bundled()
+    rows = doc["entities"]
+    extra = [_from_user(d) for d in user_entries]
+    vias = VIAS
+    if not extra:  # the stored index as it is
+        alias = {k: ((v[0], vias[v[1]]),) if len(v) == 2 else tuple(zip(v[::2], map(vias.__getitem__, v[1::2])))
+                 for k, v in doc["alias"].items()}
+        short = {k: tuple(v) for k, v in doc["short"].items()}
+        return KB(list(map(_entity_from_row, rows)), alias, short, ranked=True)
+    # user entries replace bundled ones with the same id: renumber, add, rank again
+    replaced = {r[0].id for r in extra}
+    keep = [i for i, r in enumerate(rows) if r[0] not in replaced]
+    new = {old: n for n, old in enumerate(keep)}
+    entities = [_entity_from_row(rows[i]) for i in keep]
+    aliases: dict[str, list[tuple[int, str]]] = {}
+    for k, v in doc["alias"].items():
+        hits = [(new[i], vias[c]) for i, c in zip(v[::2], v[1::2]) if i in new]
+        if hits:
+            aliases[k] = hits
+    short: dict[str, list[int]] = {}
+    for k, v in doc["short"].items():
+        got = [new[i] for i in v if i in new]
+        if got:
+            short[k] = got
+    for ent, al, ac, dm, sh in extra:
+        _add(ent, al, ac, dm, sh, entities, aliases, short)
     return KB(entities, aliases, short)

@@ -10,6 +10,7 @@ costs one C-level scan and nothing else.
 from __future__ import annotations
 
 import bisect
+import functools
 import operator
 import re
 from collections.abc import Iterable, Mapping
@@ -82,12 +83,13 @@ class Linker:
         )
         # first token of every multi-token alias → the most tokens an alias starting with it has
         self.first: dict[str, int] = {}
-        tok_re = re.compile(_TOK)
+        self.tok_re = tok_re = re.compile(_TOK)
         for key in kb.alias:
+            if key.isalpha():
+                continue  # letters only: one token at most
             toks = tok_re.findall(key)
             if len(toks) > 1:
                 self.first[toks[0]] = max(self.first.get(toks[0], 0), len(toks))
-        self.tok_re = re.compile(_TOK)
         # abbreviated titles ("Mr. Smith"); the capitalised word is checked against the titles
         self.abbr_re = re.compile(rf"({_UP}[a-z]{{0,4}})\.[ \t\u00a0]+(?={_UP})")
         self.titles = set()
@@ -113,7 +115,7 @@ class Linker:
         self.precise = frozenset(rules["nominal"]["precise"])
         nominal = (rf"he[ \t\u00a0]+(?:({_UP}[a-z]+(?:[ \t\u00a0]{_UP}[a-z]+)?)[ \t\u00a0]+)?"
                    rf"({_words(self.roles)})\b(?![ \t\u00a0]*(?:-|of\b|{_UP}|and\b))")
-        self.nominal_re = re.compile("[Tt]" + nominal)
+        self._nominal_pattern = "[Tt]" + nominal  # compiled when needed (``nominal_re``)
         # the same, one pattern per initial: a literal prefix scans several times faster
         self.nominal_lower_re = re.compile("t" + nominal)
         self.nominal_upper_re = re.compile("T" + nominal)
@@ -127,6 +129,11 @@ class Linker:
         self._holders: dict[tuple, list[int]] = {}
         #: run surface → what it holds (``_plan``); document-independent, so shared by documents
         self._plans: dict[str, tuple] = {}
+
+    @functools.cached_property
+    def nominal_re(self) -> re.Pattern:
+        """A description: "the (Russian) leader" (group 1 the demonym, group 2 the role)."""
+        return re.compile(self._nominal_pattern)
 
     # -- entry point -----------------------------------------------------------------------
 
@@ -551,7 +558,7 @@ class Linker:
         end = -1
         for m in both:
             if m.start() < end:
-                return list(self.nominal_re.finditer(text))
+                return list(self.nominal_re.finditer(text))  # the rare overlap: the plain way
             end = m.end()
         return both
 

@@ -14,8 +14,9 @@ Inputs (facts only — names, QIDs, offices, dates, gender):
 The share-alike lists (``intl_orgs.jsonl``, ``demonyms.tsv``) are never read here; they serve
 only ``check_curated.py`` to check hand-written QIDs.
 
-Output: one gzip-compressed JSON document ``{"version", "entities": [...]}``; each entity is a
-dict with short keys (see ``newskit_entities/_kb.py``). The build is deterministic.
+Output: one gzip-compressed JSON document in the layout ``newskit_entities._kb.pack`` writes
+(version 2): the entities as rows of fields, plus the ranked alias and short-form index, so that
+loading the KB is one JSON decode and no sorting. The build is deterministic.
 """
 
 from __future__ import annotations
@@ -343,7 +344,9 @@ class Builder:
             for key in ("a", "ac", "dm", "sh"):
                 if key in e:
                     e[key] = list(dict.fromkeys(e[key]))
-        doc = {"version": 1, "entities": ents}
+        from newskit_entities._kb import pack  # the stored layout is the loader's to define
+
+        doc = pack(ents)
         out.parent.mkdir(parents=True, exist_ok=True)
         raw = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
         with open(out, "wb") as fh:  # mtime 0: the same input gives the same bytes

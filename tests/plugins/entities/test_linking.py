@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 import newskit
+from newskit_entities._kb import VIAS
 from newskit.testing import assert_valid_result
 
 SEED = Path("/work/shared/seeds/000_2e2a1c2ac25b84df.txt")
@@ -15,14 +16,18 @@ SEED = Path("/work/shared/seeds/000_2e2a1c2ac25b84df.txt")
 
 def test_kb_size_and_persons_carry_offices_and_gender():
     raw = resources.files("newskit_entities").joinpath("data", "kb.json.gz").read_bytes()
-    ents = json.loads(gzip.decompress(raw))["entities"]
+    doc = json.loads(gzip.decompress(raw))
+    ents = [dict(zip(doc["fields"], row)) for row in doc["entities"]]
     assert len(ents) >= 5000
-    kinds = {e.get("t") for e in ents}
+    kinds = {e["type"] for e in ents}
     assert {"country", "capital", "city", "person", "intl_org", "company", "media", "party", "seat_of_power"} <= kinds
     putin = next(e for e in ents if e["id"] == "Q7747")
-    assert putin["g"] == "male"
-    assert any(o[0] == "head_of_state" and o[1] == "Q159" for o in putin["o"])
-    assert sum(1 for e in ents if e.get("t") == "intl_org") >= 100
+    assert putin["gender"] == "male"
+    assert any(o[0] == "head_of_state" and o[1] == "Q159" for o in putin["offices"])
+    assert sum(1 for e in ents if e["type"] == "intl_org") >= 100
+    # the stored index names Putin under his full name, first among its entities
+    index = {i: VIAS[v] for i, v in zip(doc["alias"]["Vladimir Putin"][::2], doc["alias"]["Vladimir Putin"][1::2])}
+    assert ents[next(iter(index))]["id"] == "Q7747" and set(index.values()) == {"alias"}
 
 
 def test_full_name_and_surname(run):
