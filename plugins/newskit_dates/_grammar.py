@@ -205,10 +205,22 @@ def trigger_words(lex: Mapping) -> dict[str, frozenset[str]]:
     return {w: frozenset(c) for w, c in out.items()}
 
 
-def trigger_pattern(words: Iterable[str]) -> str:
-    """The scan: trigger words (group ``w``) or a digit form (group = its class)."""
+def trigger_body(words: Iterable[str]) -> str:
+    """The trigger alternation: a trigger word (group ``w``) or a digit form (group = its class)."""
     digit = "|".join(f"(?P<{cls}>{pat})" for cls, pat in TRIGGER_PATTERNS.items())
-    return rf"\b(?:(?P<w>{trie_pattern(words)})(?![\w'’-])|{digit})"
+    return rf"(?:(?P<w>{trie_pattern(words)})(?![\w'’-])|{digit})"
+
+
+def word_trigger_body(words: Iterable[str]) -> str:
+    """The trigger alternation without the digit and the needle classes (the word scan)."""
+    rest = "".join(f"|(?P<{cls}>{pat})" for cls, pat in TRIGGER_PATTERNS.items()
+                   if cls not in DIGIT_TRIGGERS and cls not in TRIGGER_NEEDLES)
+    return rf"(?:(?P<w>{trie_pattern(words)})(?![\w'’-]){rest})"
+
+
+def trigger_pattern(words: Iterable[str]) -> str:
+    """The scan: a trigger at the start of a word."""
+    return r"\b" + trigger_body(words)
 
 
 def left_words(lex: Mapping) -> frozenset[str]:
@@ -301,6 +313,21 @@ TRIGGER_PATTERNS: dict[str, str] = {
     "oclock": r"o['’]clock",
     "anniversary": r"anniversary(?![\w])",
 }
+
+#: The ASCII punctuation that the trigger patterns (``TRIGGER_PATTERNS`` and the trigger
+#: words) match literally. The scan reads a copy of the text in which every other
+#: punctuation mark is one placeholder character and every whitespace a space, so that it
+#: looks for triggers only after a few distinct characters (see ``Tagger._triggers``);
+#: a trigger pattern that matches another punctuation mark must add it here.
+SCAN_PUNCTUATION = "'-.:"
+
+#: Trigger classes whose matches all start with a digit: the scan looks for them only at
+#: digits, not at every word.
+DIGIT_TRIGGERS = frozenset({"year4", "decade_short", "clock"})
+
+#: Rare trigger classes and a piece of text that each of their matches contains: the scan
+#: looks for the class only in a text that holds the piece.
+TRIGGER_NEEDLES: dict[str, str] = {"oclock": "clock", "anniversary": "anniversary"}
 
 #: Words skipped when choosing a phrase's trigger word, its last content word ("the past"
 #: is found by "past", "new year's eve" by "eve").

@@ -18,11 +18,15 @@ from newskit import Finding, finding_id
 from newskit_dates._config import DatesConfig
 from newskit_dates._grammar import (
     HEADS,
+    SCAN_PUNCTUATION,
+    TRIGGER_NEEDLES,
+    TRIGGER_PATTERNS,
     build_rules,
     join_rules,
     left_words,
     trie_pattern,
-    trigger_pattern,
+    trigger_body,
+    word_trigger_body,
     trigger_words,
 )
 from newskit_dates._timex import easter, fmt, nth_weekday, shift, undef
@@ -36,7 +40,46 @@ _MONEY_BEFORE = re.compile(r"(?:[\d%]|\d(?:bn|m|k)|million|billion|pounds|dollar
 _YEAR_IN = re.compile(r"(?<![\d$£€])(1[0-9]\d\d|20\d\d)(?![\d%])")
 _DATE_VALUE = re.compile(r"(\d{4})(?:-(?:(\d\d)(?:-(\d\d))?|W(\d\d)|Q(\d)))?$")
 _TIME_THEN_DATE = re.compile(r"[^\S\n]*(?:,|on|of)?[^\S\n]*(?:on[^\S\n]+)?$")
+#: What ``_PREV_WORD`` reads: its word characters, and the whitespace other than a newline.
+_PREV_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789'.&$£€#-")
+_HSPACE_CHARS = frozenset("\t\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+                          "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 _OPENERS = "\"'“‘([-—–"
+
+_NON_ASCII_WORD_OR_SPACE = re.compile(r"[^\x00-\x7f](?<=[\w\s])")
+
+
+def _scan_passes(body: str, word_body: str, words: Iterable[str]
+                 ) -> tuple[dict[int, str], list[tuple[re.Pattern[str], str]]]:
+    """The translation table and the prefixed word patterns of ``Tagger._triggers``.
+
+    No passes when the trigger patterns hold a non-ASCII character other than ’ (which the
+    tagger replaces before scanning), or a trigger word starts with a mark or holds one
+    that is not in ``SCAN_PUNCTUATION``: the copy could not stand for the text then.
+    """
+    ok = set(SCAN_PUNCTUATION) | {"_"}
+    for w in words:
+        if not w or not (w[0].isalnum() or w[0] == "_") or \
+                not all(ch.isalnum() or ch.isspace() or ch in ok for ch in w):
+            return {}, []
+    table: dict[int, str] = {}
+    for i in range(128):
+        c = chr(i)
+        if c.isspace():
+            table[i] = " "
+        elif not (c.isalnum() or c == "_" or c in SCAN_PUNCTUATION):
+            table[i] = "\x01"
+    if not body.replace("’", "").isascii():
+        return table, []
+    return table, [(re.compile(re.escape(c) + word_body), c) for c in (" ", "\x01", *SCAN_PUNCTUATION)]
+
+
+#: A digit that starts a word, in the scan's ASCII copy of the text.
+_DIGIT_START = re.compile(r"[0-9](?<![a-z0-9_][0-9])")
+#: The needle classes, each found at every word start where it matches (zero-width, so
+#: overlapping starts are all seen).
+_NEEDLE_RX = {cls: re.compile(rf"\b(?=(?:{TRIGGER_PATTERNS[cls]}))") for cls in TRIGGER_NEEDLES}
+
 
 #: A date item before resolution: where it is, what it is, and how to resolve it.
 class _Item:
@@ -62,7 +105,14 @@ class Tagger:
         self.lex = lex
         self.branches, self.groups = build_rules(lex)
         self.words = trigger_words(lex)
-        self.trigger = re.compile(trigger_pattern(self.words))
+        body = trigger_body(self.words)
+        self.trigger = re.compile(r"\b" + body)  # the plain scan, kept for texts the fast one cannot read
+        self._trigger_at = re.compile(body)
+        self._scan_table, self._scan_passes = _scan_passes(body, word_trigger_body(self.words), self.words)
+        # the characters of the word passes that a trigger word holds (a space: any whitespace)
+        self._scan_inside = frozenset(c for _, c in self._scan_passes
+                                      if any(c in w or (c == " " and any(ch.isspace() for ch in w))
+                                             for w in self.words))
         self.left = left_words(lex)
         self._by_classes: dict[frozenset[str], re.Pattern[str]] = {}
         self.months = {**lex["months"], **lex["month_abbreviations"]}
@@ -144,19 +194,99 @@ class Tagger:
             rx = self._by_classes[classes] = re.compile(join_rules(self.branches, rules))
         return rx
 
+    def _triggers(self, lower: str) -> list[tuple[int, int, str | None]]:
+        """Every trigger of ``self.trigger.finditer(lower)``: (start, end, class).
+
+        The plain scan tries the trigger alternation at every word start. This one reads a
+        copy of the text where every whitespace is a space and every punctuation mark that
+        no trigger pattern names is ``\\x01``, so a trigger starts right after one of a few
+        characters; each is found by one pattern with that character as a literal prefix,
+        which the regex engine skips to without trying the alternation elsewhere.
+        """
+        passes = self._scan_passes
+        if not passes:
+            return [(t.start(), t.end(), t.lastgroup) for t in self.trigger.finditer(lower)]
+        if lower.isascii():
+            proxy = lower.translate(self._scan_table)
+        else:  # other characters become "?" (a mark), a space, or "_" (a letter)
+            proxy = lower.encode("ascii", "replace").decode("ascii")
+            special = _NON_ASCII_WORD_OR_SPACE.search(lower)
+            if special is not None:
+                parts = []
+                last = 0
+                while special is not None:
+                    i = special.start()
+                    c = lower[i]
+                    if c.isdecimal():  # a digit the patterns read as \d: use the plain scan
+                        return [(t.start(), t.end(), t.lastgroup) for t in self.trigger.finditer(lower)]
+                    parts.append(proxy[last:i])
+                    parts.append(" " if c.isspace() else "_")
+                    last = i + 1
+                    special = _NON_ASCII_WORD_OR_SPACE.search(lower, last)
+                parts.append(proxy[last:])
+                proxy = "".join(parts)
+            proxy = proxy.translate(self._scan_table)
+        at = self._trigger_at.match
+        found: list[tuple[int, int, str | None]] = []
+        seen: set[int] = set()
+        t = at(proxy)
+        if t is not None and (proxy[0].isalnum() or proxy[0] == "_"):
+            found.append((0, t.end(), t.lastgroup))
+            seen.add(0)
+        inside = self._scan_inside
+        for rx, c in passes:  # words, after each kind of character that can precede one
+            for t in rx.finditer(proxy):
+                p = t.start() + 1
+                cls = t.lastgroup
+                if cls != "w":  # the word scan lacks the classes tried before this one
+                    ch = proxy[p]
+                    if not (ch.isalnum() or ch == "_"):
+                        continue
+                    t = at(proxy, p)
+                    cls = t.lastgroup
+                e = t.end()
+                found.append((p, e, cls))
+                seen.add(p)
+                if c in inside or cls != "w":  # a trigger that the pass stepped over in this one
+                    j = proxy.find(c, p, e)
+                    while j >= 0:
+                        q = j + 1
+                        inner = at(proxy, q)
+                        if inner is not None and q not in seen:
+                            found.append((q, inner.end(), inner.lastgroup))
+                            seen.add(q)
+                            e = max(e, inner.end())
+                        j = proxy.find(c, q, e)
+        starts = [d.start() for d in _DIGIT_START.finditer(proxy)]
+        for cls, needle in TRIGGER_NEEDLES.items():
+            if needle in proxy:
+                starts.extend(n.start() for n in _NEEDLE_RX[cls].finditer(proxy))
+        for p in starts:  # the whole alternation decides what starts here
+            if p not in seen:
+                t = at(proxy, p)
+                if t is not None:
+                    found.append((p, t.end(), t.lastgroup))
+                    seen.add(p)
+        found.sort()
+        out = []
+        end = 0
+        for cand in found:
+            if cand[0] >= end:
+                out.append(cand)
+                end = cand[1]
+        return out
+
     def _scan(self, text: str, lower: str) -> list[_Item]:
         """Find the triggers, then match the grammar only around them."""
         items: list[_Item] = []
         groups, handlers, words, left = self.groups, self.handlers, self.words, self.left
         grammar = self.grammar
         cursor = 0
-        for t in self.trigger.finditer(lower):
-            p = t.start()
+        for p, e, cls in self._triggers(lower):
             if p < cursor:
                 continue
-            cls = t.lastgroup
             if cls == "w":
-                w = t.group()
+                w = lower[p:e]
                 if "’" in w:
                     w = w.replace("’", "'")
                 classes = words.get(w) or words.get(" ".join(w.split()))
@@ -200,8 +330,21 @@ class Tagger:
     # -- context -------------------------------------------------------------------------
 
     def _prev(self, lower: str, s: int) -> str:
-        m = _PREV_WORD.search(lower, max(0, s - 40), s)
-        return m.group(1).strip(".") if m else ""
+        """The word before ``s`` (as ``_PREV_WORD`` would find it, without its quadratic search)."""
+        lo = s - 40 if s > 40 else 0
+        j = s
+        if j > lo and lower[j - 1] == "\n":  # ``$`` also matches before a final newline
+            j -= 1
+        while j > lo and lower[j - 1] in _HSPACE_CHARS:
+            j -= 1
+        if j > lo and lower[j - 1] in ",(":
+            j -= 1
+            while j > lo and lower[j - 1] in _HSPACE_CHARS:
+                j -= 1
+        k = j
+        while k > lo and lower[k - 1] in _PREV_CHARS:
+            k -= 1
+        return lower[k:j].strip(".") if k < j else ""
 
     def _next(self, lower: str, e: int) -> str:
         m = _NEXT_WORD.match(lower, e, e + 40)
