@@ -18,6 +18,7 @@ import newskit
 from newskit import ComponentSpec, Finding, Pipeline, PluginError
 from newskit._plugins import Registry
 from newskit.cli import main
+from tests.conftest import make_plugin
 from newskit.testing import assert_valid_result
 
 TEXTS = ["Anna met Ben in Rome.", "Carla called Dan.", "Eve wrote to Frank."]
@@ -363,11 +364,6 @@ def test_a_run_component_wrapper_that_raises_is_recorded_per_component():
     assert (error.error, error.message) == ("RuntimeError", "tracer lost its socket")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Pipeline._run calls newskit_document_processed outside its try: a failing "
-    "metrics/sink plugin still ends the run (reported to the lead; remove this mark once fixed)",
-)
 def test_a_document_processed_hook_that_raises_does_not_end_the_run():
     class Sink:
         @newskit.hookimpl
@@ -376,3 +372,13 @@ def test_a_document_processed_hook_that_raises_does_not_end_the_run():
 
     results = list(_record_pipeline(Sink(), good_plugin()).pipe(TEXTS))
     assert len(results) == 3
+    assert all(r.errors[-1].message == "newskit_document_processed: RuntimeError: sink down" for r in results)
+    assert all(r.of_kind("cap") for r in results)
+
+
+def test_a_component_that_calls_sys_exit_is_contained():
+    def leave(view):
+        raise SystemExit(3)
+
+    (result,) = _record_pipeline(make_plugin("quitter", ("q",), run=leave)).pipe(TEXTS[:1])
+    assert [(e.component, e.error) for e in result.errors] == [("quitter", "SystemExit")]

@@ -100,8 +100,9 @@ def _document_from_line(line: str, where: str, published: Any) -> Document:
         raise ValidationError(f"{where}: cannot make a document of this line: {exc}") from None
 
 
-def _jsonl_items(path: str, handle: Any, published: Any) -> Iterator[InputItem]:
-    for lineno, raw in enumerate(handle, 1):
+def _jsonl_items(path: str, handle: Any, published: Any, first_line: int = 1) -> Iterator[InputItem]:
+    """One item per line of ``handle`` (bytes or str lines), numbered from ``first_line``."""
+    for lineno, raw in enumerate(handle, first_line):
         where = f"{path}:{lineno}"
         if raw.startswith(b"\xef\xbb\xbf"):
             # A UTF-8 byte-order mark, as some Windows tools write (also where files were
@@ -122,6 +123,14 @@ def _jsonl_items(path: str, handle: Any, published: Any) -> Iterator[InputItem]:
             yield InputItem(path, lineno, error=str(exc))
             continue
         yield InputItem(path, lineno, document=doc, error=warning)
+
+
+def input_error_result(item: InputItem) -> Any:
+    """The result that stands for an input item that could not become a document."""
+    from newskit._model import ErrorRecord, Result
+
+    doc = Document("", id=item.where, metadata={"input": item.where})
+    return Result(doc, (), (ErrorRecord(None, "InputError", item.error or "unreadable input"),), ())
 
 
 def read_inputs(paths: list[str], published: Any = None) -> Iterator[InputItem]:

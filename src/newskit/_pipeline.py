@@ -182,9 +182,11 @@ class Pipeline:
         except (ConfigError, PluginError):
             raise
         except Exception as exc:
+            owner = self._owner[spec.name]
             raise PluginError(
-                f"component {spec.name!r} (plugin {self._owner[spec.name]!r}) failed to build: "
-                f"{type(exc).__name__}: {exc}"
+                f"component {spec.name!r} (plugin {owner!r}) failed to build: "
+                f"{type(exc).__name__}: {exc}. Leave it out with components=[...] "
+                f"(--components on the command line) or NEWSKIT_DISABLE_PLUGINS={owner}"
             ) from exc
         if not callable(built):
             raise PluginError(
@@ -248,7 +250,7 @@ class Pipeline:
                 else:
                     produced = self._hook.newskit_run_component(component=spec, view=view)
                 new = self._accept(spec, document, produced, ids)
-            except Exception as exc:
+            except (Exception, SystemExit) as exc:  # a plugin calling sys.exit is contained too
                 if on_error == "raise":
                     doc_id = doc_id or document.stable_id
                     raise ComponentError(spec.name, doc_id, exc) from exc
@@ -271,7 +273,19 @@ class Pipeline:
         object.__setattr__(result, "errors", tuple(errors))
         object.__setattr__(result, "provenance", self.provenance)
         if self._notify:
-            self._hook.newskit_document_processed(result=result)
+            try:
+                self._hook.newskit_document_processed(result=result)
+            except Exception as exc:  # a metrics sink must not cost the document
+                if on_error == "raise":
+                    raise PluginError(
+                        f"a newskit_document_processed hook failed on document "
+                        f"{document.stable_id!r}: {type(exc).__name__}: {exc}"
+                    ) from exc
+                object.__setattr__(
+                    result,
+                    "errors",
+                    (*errors, ErrorRecord(None, "PluginError", f"newskit_document_processed: {type(exc).__name__}: {exc}")),
+                )
         return result
 
     def _accept(

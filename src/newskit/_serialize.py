@@ -75,3 +75,56 @@ def read_jsonl(path: str | Path) -> Iterator[Result]:
                 yield result_from_json(line)
             except (ValueError, ValidationError) as exc:
                 raise ValidationError(f"{path}:{lineno}: {exc}") from None
+
+def without_unserialisable(result: Any) -> Any:
+    """The result minus the findings JSON cannot hold, with an error naming their component.
+
+    A plugin that puts a set or a datetime into ``attributes`` must cost that document
+    those findings, not the whole run.
+    """
+    import attrs
+
+    from newskit._model import ErrorRecord
+
+    bad: dict[str | None, str] = {}
+    for f in result.findings:
+        try:
+            json.dumps(f.to_dict(), ensure_ascii=False)
+        except (TypeError, ValueError) as exc:
+            bad.setdefault(f.producer, f"{type(exc).__name__}: {exc}")
+    kept = [f for f in result.findings if f.producer not in bad]
+    while True:  # drop findings whose refs pointed at a dropped one
+        ids = {f.id for f in kept}
+        still = [f for f in kept if all(r in ids for r in f.refs.values())]
+        if len(still) == len(kept):
+            break
+        kept = still
+    kept_ids = {f.id for f in kept}
+    lost = {f.producer for f in result.findings if f.id not in kept_ids} - set(bad)
+    errors = [
+        ErrorRecord(
+            component,
+            "PluginError",
+            f"component {component!r} returned a finding that cannot be written as JSON "
+            f"({why}); its findings were left out. Finding values and attributes must be "
+            "JSON types: str, int, float, bool, None, list, dict",
+        )
+        for component, why in bad.items()
+    ]
+    errors += [
+        ErrorRecord(c, "Skipped", f"findings of {c!r} referred to left-out findings", skipped=True)
+        for c in sorted(lost, key=str)
+    ]
+    return attrs.evolve(result, findings=tuple(kept), errors=(*result.errors, *errors))
+
+
+def encode_line(result: Result) -> tuple[str, int, tuple[Any, ...], str]:
+    """What a worker sends back for one result of a JSONL run: (document id, words,
+    errors, the JSON line). Encoding in the worker spares the parent, which would
+    otherwise pay for pickling whole results and for the JSON on every document."""
+    try:
+        line = result_to_json(result)
+    except (TypeError, ValueError):
+        result = without_unserialisable(result)
+        line = result_to_json(result)
+    return result.document.stable_id, len(result.document.text.split()), result.errors, line

@@ -49,7 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--published", metavar="DATE", help="publication date for documents that have none (ISO 8601)")
     a.add_argument("--n-process", type=int, default=1, metavar="N", help="worker processes (default 1)")
     a.add_argument("--batch-size", type=int, default=64, metavar="B", help="documents per batch sent to a worker")
-    a.add_argument("--resume", action="store_true", help="append to -o, skipping documents whose ids are already there")
+    a.add_argument("--resume", action="store_true",
+                   help="continue an interrupted run: line n of -o FILE answers input item n; a torn "
+                   "last line is redone, and output written from other inputs is refused")
     a.add_argument("--on-error", choices=("record", "raise"), default="record",
                    help="record: keep going and put errors in the output (default); raise: stop at the first")
     progress = a.add_mutually_exclusive_group()
@@ -114,12 +116,6 @@ def _output_format(args: argparse.Namespace) -> str:
     return "jsonl"
 
 
-def _input_error_result(item: Any) -> Any:
-    from newskit._model import Document, ErrorRecord, Result
-
-    doc = Document("", id=item.where, metadata={"input": item.where})
-    return Result(doc, (), (ErrorRecord(None, "InputError", item.error),), ())
-
 
 def _resume_ids(path: Path) -> list[tuple[str, bool, bool]]:
     """What a results file already holds, line by line: (document id, unreadable input
@@ -162,54 +158,20 @@ def _resume_ids(path: Path) -> list[tuple[str, bool, bool]]:
     return done
 
 
-def _without_unserialisable(result: Any) -> Any:
-    """The result minus the findings JSON cannot hold, with an error naming their component.
-
-    A plugin that puts a set or a datetime into ``attributes`` must cost that document
-    those findings, not the whole run.
-    """
-    import attrs
-
-    from newskit._model import ErrorRecord
-
-    bad: dict[str | None, str] = {}
-    for f in result.findings:
-        try:
-            json.dumps(f.to_dict(), ensure_ascii=False)
-        except (TypeError, ValueError) as exc:
-            bad.setdefault(f.producer, f"{type(exc).__name__}: {exc}")
-    kept = [f for f in result.findings if f.producer not in bad]
-    while True:  # drop findings whose refs pointed at a dropped one
-        ids = {f.id for f in kept}
-        still = [f for f in kept if all(r in ids for r in f.refs.values())]
-        if len(still) == len(kept):
-            break
-        kept = still
-    kept_ids = {f.id for f in kept}
-    lost = {f.producer for f in result.findings if f.id not in kept_ids} - set(bad)
-    errors = [
-        ErrorRecord(
-            component,
-            "PluginError",
-            f"component {component!r} returned a finding that cannot be written as JSON "
-            f"({why}); its findings were left out. Finding values and attributes must be "
-            "JSON types: str, int, float, bool, None, list, dict",
-        )
-        for component, why in bad.items()
-    ]
-    errors += [
-        ErrorRecord(c, "Skipped", f"findings of {c!r} referred to left-out findings", skipped=True)
-        for c in sorted(lost, key=str)
-    ]
-    return attrs.evolve(result, findings=tuple(kept), errors=(*result.errors, *errors))
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
     from newskit._errors import ComponentError
-    from newskit._inputs import check_paths, count_documents, read_inputs
+    from newskit._inputs import check_paths, count_documents, input_error_result, read_inputs
     from newskit._model import ErrorRecord
     from newskit._progress import Progress
-    from newskit._serialize import result_to_dict, result_to_json
+    from newskit._serialize import (
+        encode_line,
+        result_from_json,
+        result_to_dict,
+        result_to_json,
+        without_unserialisable,
+    )
 
     fmt = _output_format(args)
     if args.resume and (not args.output or fmt != "jsonl"):
@@ -277,34 +239,42 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
                 f"only {position[0]} items; it was written from other inputs"
             )
 
-    def write(line: str, result: Any) -> None:
+    def write(line: str) -> None:
         try:
             out.write(line)
         except UnicodeEncodeError:
             # A lone surrogate ("\\ud800" in the input JSON) or a narrow stdout encoding:
             # ASCII JSON escapes every such character and reads back to the same text.
-            out.write(json.dumps(result_to_dict(result), ensure_ascii=True, separators=(",", ":")) + "\n")
+            out.write(json.dumps(json.loads(line), ensure_ascii=True, separators=(",", ":")) + "\n")
 
-    def emit(result: Any, where: str) -> None:
-        if fmt in ("jsonl", "json"):
-            try:
-                line = result_to_json(result) + "\n"
-            except (TypeError, ValueError):
-                result = _without_unserialisable(result)
-                line = result_to_json(result) + "\n"
+    def count(errors: Any, where: str) -> None:
         counts["documents"] += 1
-        if result.errors:
+        if errors:
             counts["failed"] += 1
             if len(problems) < 5:
-                e = result.errors[0]
+                e = errors[0]
                 if e.message.startswith(where):  # input problems say where themselves
                     problems.append(e.message)
                 else:
                     problems.append(f"{where}: {e.component or 'input'}: {e.error}: {e.message}")
-        if fmt == "jsonl":
-            write(line, result)
-            out.flush()  # a killed run leaves whole lines behind
-        elif fmt == "table":
+
+    def emit_line(packed: Any, where: str, notes: list[Any]) -> None:
+        """Write one JSONL line (encoded by ``encode_line``, possibly in a worker)."""
+        if notes:  # rare: add the input notes to the already-encoded result
+            import attrs
+
+            result = result_from_json(packed[3])
+            packed = encode_line(attrs.evolve(result, errors=(*notes, *result.errors)))
+        _, words, errors, line = packed
+        count(errors, where)
+        write(line + "\n")
+        out.flush()  # a killed run leaves whole lines behind
+        progress.update(words)
+
+    def emit_result(result: Any, where: str) -> None:
+        """Keep (json, html) or print (table) one result."""
+        count(result.errors, where)
+        if fmt == "table":
             from newskit._report import format_table
 
             table = format_table([result]) + "\n"
@@ -313,14 +283,18 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             except UnicodeEncodeError:
                 out.write(table.encode("ascii", "backslashreplace").decode("ascii"))
         else:
+            if fmt == "json":
+                try:
+                    result_to_json(result)
+                except (TypeError, ValueError):
+                    result = without_unserialisable(result)
             collected.append(result)
         progress.update(len(result.document.text.split()) if show else 0)
 
-    def with_input_notes(item: Any, result: Any) -> Any:
+    def input_notes(item: Any, doc_id: str) -> list[Any]:
         notes = []
         if item.error:
             notes.append(ErrorRecord(None, "EncodingError", item.error))
-        doc_id = result.document.stable_id
         if doc_id in seen_ids:
             notes.append(
                 ErrorRecord(
@@ -332,25 +306,48 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             )
         else:
             seen_ids[doc_id] = item.where
-        if notes:
-            import attrs
-
-            result = attrs.evolve(result, errors=(*notes, *result.errors))
-        return result
+        return notes
 
     def flush_input_errors() -> None:
         while pending and pending[0].document is None:
             counts["input_errors"] += 1
             item = pending.popleft()
-            emit(_input_error_result(item), item.where)
+            result = input_error_result(item)
+            if encoded:
+                emit_line(encode_line(result), item.where, [])
+            else:
+                emit_result(result, item.where)
+
+    # JSONL is encoded where the result is made: in the workers when there are several,
+    # so the parent only writes lines.
+    encoded = fmt == "jsonl"
+    if encoded and args.n_process > 1:
+        from newskit import _parallel
+
+        stream: Iterator[Any] = _parallel.pool_pipe(
+            pipeline.config, documents(), args.n_process, args.batch_size,
+            encode=encode_line, pipeline=pipeline,
+        )
+    elif encoded:
+        stream = (encode_line(r) for r in pipeline.pipe(documents()))
+    else:
+        stream = pipeline.pipe(documents(), n_process=args.n_process, batch_size=args.batch_size)
 
     started = time.perf_counter()
     interrupted = False
     try:
-        for result in pipeline.pipe(documents(), n_process=args.n_process, batch_size=args.batch_size):
+        for produced in stream:
             flush_input_errors()
             item = pending.popleft()
-            emit(with_input_notes(item, result), item.where)
+            if encoded:
+                emit_line(produced, item.where, input_notes(item, produced[0]))
+            else:
+                notes = input_notes(item, produced.document.stable_id)
+                if notes:
+                    import attrs
+
+                    produced = attrs.evolve(produced, errors=(*notes, *produced.errors))
+                emit_result(produced, item.where)
         flush_input_errors()
     except KeyboardInterrupt:
         interrupted = True

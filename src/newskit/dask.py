@@ -199,26 +199,9 @@ def _block_lines(block: bytes) -> list[bytes]:
 
 def _block_items(block: bytes, path: str, first: int, published: Any) -> Iterator[Any]:
     """What ``_inputs.read_inputs`` yields for these lines of ``path``, from line ``first``."""
-    from newskit._errors import ValidationError
-    from newskit._inputs import InputItem, _decode, _document_from_line
+    from newskit._inputs import _jsonl_items
 
-    for lineno, raw in enumerate(_block_lines(block), first):
-        where = f"{path}:{lineno}"
-        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]  # a UTF-8 byte-order mark
-        text, warning = _decode(raw, where)
-        if not text.strip():
-            yield InputItem(
-                path,
-                lineno,
-                error=f"{where}: empty line; remove it (every line of a .jsonl corpus must be "
-                "one JSON object with a 'text' field)",
-            )
-            continue
-        try:
-            yield InputItem(path, lineno, document=_document_from_line(text, where, published), error=warning)
-        except ValidationError as exc:
-            yield InputItem(path, lineno, error=str(exc))
+    return _jsonl_items(path, _block_lines(block), published, first_line=first)
 
 
 def _analyze_block(block: bytes, path: str, first: int, cfg: Any, published: Any, dest: str | None) -> tuple[str, int, int]:

@@ -165,12 +165,12 @@ def _items(records: Iterable[Any], published: Any) -> Iterator[Any]:
 def _analyze_items(pipeline: Any, items: Iterable[Any]) -> Iterator[Any]:
     """One ``Result`` per input item, in order: bad items become input-error results."""
     from newskit._model import ErrorRecord
-    from newskit.cli import _input_error_result
+    from newskit._inputs import input_error_result
 
     run = pipeline._run
     for item in items:
         if item.document is None:
-            yield _input_error_result(item)
+            yield input_error_result(item)
             continue
         result = run(item.document)
         if item.error:  # the document was kept but something about its input was off
