@@ -17,7 +17,9 @@ The work per document is a cheap trigger scan followed by Python only near candi
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
+from itertools import islice
 from typing import Any
 
 from newskit import Finding
@@ -25,11 +27,12 @@ from newskit import Finding
 from newskit_quotes._lexicon import Cue, Lexicon
 from newskit_quotes._marks import Quoted, find_quoted
 from newskit_quotes._speakers import Resolver, Speaker
-from newskit_quotes._text import Sentences, tokens
+from newskit_quotes._text import TOKEN, Sentences, tokens
 
 __all__ = ["QuoteFinder"]
 
 _PUNCT_STRIP = " \t\r\n,;:—–-"
+_span = re.Match.span
 #: forms of "be": before a participle cue they make it passive ("It is said that")
 _BE = frozenset(("is", "was", "are", "were", "be", "been", "being"))
 _QUOTE_CHARS = frozenset("\"“”„«»'‘’‹›")
@@ -72,7 +75,19 @@ class QuoteFinder:
         self.indirect = bool(getattr(config, "indirect", True))
         self.inherit = bool(getattr(config, "inherit_speaker", True))
         self._variants = lex.variants
-        self._variant_keys = lex.variants.keys()
+        self._variant_set = frozenset(lex.variants)
+        # trigger word → (its whole-word pattern, its single-word cue or None, its phrases
+        # as (cue, offset of the word in the phrase, phrase length) or None); the pattern
+        # starts with the literal word, so ``re`` finds it with a fast substring search
+        self._word_rx: dict[str, tuple[re.Pattern[str], Cue | None, tuple[tuple[Cue, int, int], ...] | None]] = {}
+        for word in set(lex.variants.values()):
+            esc = re.escape(word)
+            phrases = lex.phrase_keys.get(word)
+            self._word_rx[word] = (
+                re.compile(esc + r"(?<![^\W_]" + esc + r")(?![^\W_])"),
+                lex.forms.get(word),
+                tuple((c, off, len(c.text)) for c, off in phrases) if phrases else None,
+            )
 
     # -- entry point -------------------------------------------------------------------
 
@@ -101,38 +116,33 @@ class QuoteFinder:
     # -- trigger scan ------------------------------------------------------------------
 
     def _cues(self, text: str, low: str) -> list[tuple[int, int, Cue]]:
-        present = self._variant_keys & set(low.split())
+        present = self._variant_set.intersection(low.split())
         if not present:
             return []
         variants = self._variants
-        lex = self.lex
-        n = len(low)
         out: list[tuple[int, int, Cue]] = []
         phrase_spans: list[tuple[int, int]] = []
         for word in {variants[v] for v in present}:
-            size = len(word)
-            cue = lex.forms.get(word)
-            phrases = lex.phrase_keys.get(word)
-            i = low.find(word)
-            while i != -1:
-                j = i + size
-                if (i == 0 or not low[i - 1].isalnum()) and (j >= n or not low[j].isalnum()):
-                    matched = False
-                    if phrases:
-                        for phrase, off in phrases:
-                            a = i - off
-                            b = a + len(phrase.text)
-                            if a >= 0 and low.startswith(phrase.text, a) and (
-                                a == 0 or not low[a - 1].isalnum()
-                            ) and (b >= n or not low[b].isalnum()):
-                                out.append((a, b, phrase))
-                                phrase_spans.append((a, b))
-                                matched = True
-                                break
-                    if cue is not None and not matched:
+            rx, cue, phrases = self._word_rx[word]
+            if phrases is None:
+                # a plain cue word: every whole-word occurrence (one C-level scan)
+                out += [(m.start(), m.end(), cue) for m in rx.finditer(low)]
+                continue
+            for m in rx.finditer(low):
+                i, j = m.span()
+                for phrase, off, size in phrases:
+                    a = i - off
+                    b = a + size
+                    if a >= 0 and low.startswith(phrase.text, a) and (
+                        a == 0 or not low[a - 1].isalnum()
+                    ) and (b >= len(low) or not low[b].isalnum()):
+                        out.append((a, b, phrase))
+                        phrase_spans.append((a, b))
+                        break
+                else:
+                    if cue is not None:
                         out.append((i, j, cue))
-                i = low.find(word, j)
-        out.sort(key=lambda c: (c[0], -c[1]))
+        out.sort(key=_cue_order)
         if phrase_spans:
             phrase_spans.sort()
             starts = [a for a, _ in phrase_spans]
@@ -144,6 +154,10 @@ class QuoteFinder:
                 kept.append(c)
             out = kept
         return out
+
+
+def _cue_order(c: tuple[int, int, Cue]) -> tuple[int, int]:
+    return (c[0], -c[1])
 
 
 class _Doc:
@@ -606,7 +620,9 @@ class _Doc:
         lex = self.lex
         if not cue.bare and low.find("that", b, b + 90) == -1:
             return None  # cheap: no "that" near and no bare clause possible
-        toks = tokens(text, b, min(self.n, b + 90))
+        # only the first 15 tokens are ever read (the "that" scan stops after _GAP + 1,
+        # the bare clause check after the listener and ten more words)
+        toks = list(islice(map(_span, TOKEN.finditer(text, b, min(self.n, b + 90))), 15))
         # "said (on Monday / to reporters / in a statement) that …"
         first: str | None = None
         for idx, (s, e) in enumerate(toks[: _GAP + 1]):

@@ -15,15 +15,19 @@ __all__ = ["TOKEN", "tokens", "Sentences", "Words"]
 TOKEN = re.compile(r"\w+(?:[’'&.\-]\w+)*|[^\w\s]")
 #: two or more capitalised words in a row: a personal name candidate ("Farid Haddad")
 NAME = re.compile(r"[A-Z][a-z’'\-]+(?:[ ][A-Z][a-z’'\-]+)+")
-#: a sentence boundary: final punctuation (and closing marks) then space or the end, or a newline
+
+_span = re.Match.span
 
 
 def tokens(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The (start, end) of every token in ``text[start:end]``."""
-    return [m.span() for m in TOKEN.finditer(text, start, end)]
+    return list(map(_span, TOKEN.finditer(text, start, end)))
 
 
-_BOUNDS = re.compile(r"[.!?]+[\"”’')\]]*(?:\s+|\Z)|\n")
+#: a sentence boundary: final punctuation (and closing marks) then space or the end, or a
+#: newline (the same language as ``[.!?]+[closers]*(?:\s+|\Z)|\n``, written to start with one
+#: character class so that ``re`` skips ahead to candidates at C speed)
+_BOUNDS = re.compile(r"[.!?\n](?:(?<=\n)|[.!?]*[\"”’')\]]*(?:\s+|\Z))")
 
 
 def _abbreviation(text: str, dot: int, abbreviations: frozenset[str]) -> bool:
@@ -62,7 +66,12 @@ class Sentences:
         for m in _BOUNDS.finditer(text):
             a = m.start()
             # a period after a word of five letters or more never closes an abbreviation
-            if text[a] == "." and not text[a - 5 : a].isalpha() and _abbreviation(text, a, abbreviations):
+            if (
+                text[a] == "."
+                and text[a - 1 : a].isalpha()
+                and not text[a - 5 : a].isalpha()
+                and _abbreviation(text, a, abbreviations)
+            ):
                 continue
             ends.append(a)
             starts.append(m.end())
