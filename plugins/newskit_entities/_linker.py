@@ -232,86 +232,90 @@ class Linker:
             n = len(surface)
             return (), ((0, (_PENDING, 0, n, surface, surface in self.kb.short, True, False),
                          (_PENDING, 0, n, surface, True, True, True)),)
-        text = run
         toks = [t.span() for t in self.tok_re.finditer(run)]
+        words = [run[ts:te] for ts, te in toks]
         n = len(toks)
         covered = [False] * n
         found = []
-        i = 0
+        given = self.given
         first = self.first
+        i = 0
         while i < n:
             hit = None
             ts = toks[i][0]
-            top = min(n, i + first.get(text[ts:toks[i][1]], 1)) - 1
-            for j in range(top, i - 1, -1):
+            for j in range(min(n, i + first.get(words[i], 1)) - 1, i - 1, -1):
                 te = toks[j][1]
-                key = text[ts:te]
+                key = run[ts:te]
                 h = alias.get(key)
                 if h is None and i == j and "-" in key:
                     key = key.split("-", 1)[0]
                     te = ts + len(key)
                     h = alias.get(key)
                 if h is not None:
-                    hit = (i, j, ts, te, h, key)
+                    hit = (j, te, h, key)
                     break
             if hit is None:
                 i += 1
                 continue
-            i0, j, ts, te, h, key = hit
-            # a place name used as a first name: "Jordan Henderson", "Paris Hilton"
-            if (i0 == j and key in self.given and j + 1 < n and text[toks[j][1]:toks[j + 1][0]].strip() == ""
+            j, te, h, key = hit
+            # a place name used as a first name: "Jordan Henderson", "Paris Hilton" (but not
+            # "Paris-based Euronext": a name with a suffix is no first name)
+            if (i == j and te == toks[j][1] and key in given and j + 1 < n and run[te:toks[j + 1][0]].strip() == ""
                     and self.kb.entities[h[0][0]].type != "person"):
-                nxt = text[toks[j + 1][0]:toks[j + 1][1]]
+                nxt = words[j + 1]
                 if nxt not in alias and nxt not in non_names:
                     i += 1
                     continue
             found.append((ts, te, h, key))
-            for k in range(i0, j + 1):
-                covered[k] = True
+            covered[i:j + 1] = [True] * (j + 1 - i)
             i = j + 1
-        # unmatched stretches: NIL persons and short forms
+        # unmatched stretches of tokens a..b: NIL persons and short forms
         stretches = []
+        titles = self.titles
         k = 0
         while k < n:
             if covered[k]:
                 k += 1
                 continue
-            k2 = k
-            while k2 + 1 < n and not covered[k2 + 1]:
-                k2 += 1
-            seg = list(range(k, k2 + 1))
+            a = k
+            b = k
+            while b + 1 < n and not covered[b + 1]:
+                b += 1
+            k = b + 1
+            rel = toks[a][0]  # an abbreviated title before the stretch is looked up here
             titled = False
-            while seg and text[toks[seg[0]][0]:toks[seg[0]][1]].rstrip(".") in self.titles:
-                seg.pop(0)
+            while a <= b and words[a].rstrip(".") in titles:
+                a += 1
                 titled = True
-            while seg and text[toks[seg[0]][0]:toks[seg[0]][1]] in non_names:
-                seg.pop(0)
-            for x in seg[1:-1]:  # "Democrat Raphael Warnock": the name starts at the given name
-                if text[toks[x][0]:toks[x][1]] in self.given:
-                    seg = seg[seg.index(x):]
+            while a <= b and words[a] in non_names:
+                a += 1
+            for x in range(a + 1, b):  # "Democrat Raphael Warnock": the name starts at the given name
+                if words[x] in given:
+                    a = x
                     break
-            outcomes = []
-            for after_title in (titled, True):
-                out = None
-                if len(seg) >= 2 and len(seg) <= 4:
-                    names = [text[toks[x][0]:toks[x][1]] for x in seg]
-                    ts, te = toks[seg[0]][0], toks[seg[-1]][1]
-                    if any(w in non_names for w in names):
-                        pass
-                    elif names[0] in self.given or after_title:
-                        out = (_NIL, ts, te, names[-1], text[ts:te])
-                    elif len(seg) <= 3 and not names[-1].isupper():
-                        # a person if the last name comes back on its own ("... Stoltenberg said")
-                        out = (_MAYBE, ts, te, names[-1])
-                elif len(seg) == 1:
-                    ts, te = toks[seg[0]]
-                    word = text[ts:te]
-                    if word not in non_names:
-                        out = (_PENDING, ts, te, word, after_title or word in self.kb.short, False, after_title)
-                outcomes.append(out)
-            if outcomes[0] is not None or outcomes[1] is not None:
-                stretches.append((toks[k][0], outcomes[0], outcomes[1]))
-            k = k2 + 1
+            size = b - a + 1
+            if 2 <= size <= 4:
+                names = words[a:b + 1]
+                if any(w in non_names for w in names):
+                    continue
+                ts, te = toks[a][0], toks[b][1]
+                nil = (_NIL, ts, te, names[-1], run[ts:te])
+                if titled or names[0] in given:
+                    plain = nil
+                elif size <= 3 and not names[-1].isupper():
+                    # a person if the last name comes back on its own ("... Stoltenberg said")
+                    plain = (_MAYBE, ts, te, names[-1])
+                else:
+                    plain = None
+                stretches.append((rel, plain, nil))
+            elif size == 1:
+                word = words[a]
+                if word in non_names:
+                    continue
+                ts, te = toks[a]
+                after = (_PENDING, ts, te, word, True, False, True)
+                plain = after if titled else (_PENDING, ts, te, word, word in self.kb.short, False, False)
+                stretches.append((rel, plain, after))
         if not found and not stretches:
             return _NOTHING
         return tuple(found), tuple(stretches)

@@ -93,3 +93,11 @@ def test_components_share_nothing_per_document_across_threads():
         threaded = list(pool.map(
             lambda t: _spans(pipeline.run(t, published_at="2022-06-01").of_kind("entity")), texts))
     assert threaded == alone
+
+
+def test_a_place_with_a_suffix_is_no_first_name(run):
+    """ "Paris Hilton" is a person, but in "Paris-based Euronext" Paris is the city."""
+    found, _ = run("Shares in Paris-based Euronext rose. Paris Hilton was not involved.")
+    assert found["Paris"].value == "Q90" and found["Paris"].attributes["via"] == "alias"
+    assert "Paris-based Euronext" not in found
+    assert found["Paris Hilton"].label == "PERSON"
