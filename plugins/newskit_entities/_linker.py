@@ -125,7 +125,8 @@ class Linker:
                 (r["id"], float(r["prior"]), tuple(r.get("cues", []))) for r in amb["readings"]
             ]
         self._cue_res: dict[str, re.Pattern] = {}
-        self._attr_cache: dict[tuple, Any] = {}
+        #: (entity, via, literal) or (NIL surface, via) → label, value and the shared attributes
+        self._attr_cache: dict[tuple, tuple] = {}
         self._holders: dict[tuple, list[int]] = {}
         #: run surface → what it holds (``_plan``); document-independent, so shared by documents
         self._plans: dict[str, tuple] = {}
@@ -647,32 +648,44 @@ class Linker:
         cache = self._attr_cache
         if len(cache) > 50_000:
             cache.clear()
+        finding = Finding
         for mm in mentions:
             if mm.drop or mm.conf < min_conf:
                 continue
+            start, end, via = mm.start, mm.end, mm.via
+            surface = text[start:end]
             if mm.nil:
-                out.append(Finding("entity", mm.start, mm.end, text[mm.start:mm.end], label="PERSON",
-                                   value=None, confidence=0.5,
-                                   attributes={"name": text[mm.start:mm.end], "via": mm.via,
-                                               "type": "person", "tags": []}))
+                key = (surface, via)  # a str first: never the key of a linked entity
+                hit = cache.get(key)
+                if hit is None:
+                    attrs = {"name": surface, "via": via, "type": "person", "tags": []}
+                    f = finding("entity", start, end, surface, label="PERSON", value=None,
+                                confidence=0.5, attributes=attrs)
+                    cache[key] = ("PERSON", None, f.attributes)
+                else:
+                    f = finding("entity", start, end, surface, label="PERSON", value=None,
+                                confidence=0.5, attributes=hit[2])
+                out.append(f)
                 continue
             if mm.ent is None:
                 continue
-            e = ents[mm.ent]
-            if mm.via == "demonym" and title_after.match(text, mm.end):
+            if via == "demonym" and title_after.match(text, end):
                 continue  # "Chinese leader Xi Jinping": the adjective belongs to the title
-            key = (mm.ent, mm.via, mm.literal)
-            attrs = cache.get(key)
-            if attrs is None:
-                attrs = {"name": e.name, "via": mm.via, "type": e.type, "tags": list(e.tags)}
+            key = (mm.ent, via, mm.literal)
+            hit = cache.get(key)
+            if hit is None:
+                e = ents[mm.ent]
+                attrs = {"name": e.name, "via": via, "type": e.type, "tags": list(e.tags)}
                 if e.gender is not None:
                     attrs["gender"] = e.gender
                 if mm.literal is not None:
                     attrs["literal"] = ents[mm.literal].id
-            f = Finding("entity", mm.start, mm.end, text[mm.start:mm.end], label=e.label,
-                        value=e.id, confidence=mm.conf, attributes=attrs)
-            if key not in cache:
+                f = finding("entity", start, end, surface, label=e.label, value=e.id,
+                            confidence=mm.conf, attributes=attrs)
                 # the frozen mapping is immutable, so findings of one entity share it
-                cache[key] = f.attributes
+                cache[key] = (e.label, e.id, f.attributes)
+            else:
+                f = finding("entity", start, end, surface, label=hit[0], value=hit[1],
+                            confidence=mm.conf, attributes=hit[2])
             out.append(f)
         return out
