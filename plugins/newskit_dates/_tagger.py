@@ -46,6 +46,7 @@ _HSPACE_CHARS = frozenset("\t\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u20
                           "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 _OPENERS = "\"'“‘([-—–"
 
+_MISSING = object()
 _NON_ASCII_WORD_OR_SPACE = re.compile(r"[^\x00-\x7f](?<=[\w\s])")
 
 
@@ -115,6 +116,10 @@ class Tagger:
                                              for w in self.words))
         self.left = left_words(lex)
         self._by_classes: dict[frozenset[str], re.Pattern[str]] = {}
+        self._single_class: dict[str | None, frozenset[str]] = {}
+        self._rule_groups: dict[frozenset[str], dict[str, tuple[tuple[str, ...], tuple[int, ...]]]] = {}
+        self._attributes: dict[tuple[str | None, str | None], Any] = {}
+        self._anchors: dict[str, tuple[_dt.date, str] | None] = {}
         self.months = {**lex["months"], **lex["month_abbreviations"]}
         self.full_months = dict(lex["months"])
         amb = lex["ambiguity"]
@@ -162,9 +167,15 @@ class Tagger:
         self.future_words = frozenset(w for w in cues["future"] if " " not in w)
         self.future_pairs = frozenset(tuple(w.split()[:2]) for w in cues["future"] if " " in w)
         self.past_words = frozenset(w for w in cues["past"] if " " not in w)
+        self._pair_first = frozenset(a for a, _ in self.future_pairs)
+        self._pair_second = frozenset(b for _, b in self.future_pairs)
+        self._cues: dict[str, tuple[str, int]] = {}
         self.types = frozenset(config.types)
         self.handlers: dict[str, Callable[..., list[_Item] | None]] = {
             name: getattr(self, "_h_" + name) for name in self.groups
+        }
+        self._resolvers: dict[str, Callable[..., bool]] = {
+            name[3:]: getattr(self, name) for name in dir(self) if name.startswith("_r_")
         }
 
     # -- entry point ---------------------------------------------------------------------
@@ -192,6 +203,11 @@ class Tagger:
         if rx is None:
             rules = [name for name, heads in HEADS.items() if classes.intersection(heads)]
             rx = self._by_classes[classes] = re.compile(join_rules(self.branches, rules))
+            # each rule's local group names and their numbers in this pattern
+            self._rule_groups[classes] = {
+                rule: (self.groups[rule], tuple(rx.groupindex[f"{rule}__{k}"] for k in self.groups[rule]))
+                for rule in rules
+            }
         return rx
 
     def _triggers(self, lower: str) -> list[tuple[int, int, str | None]]:
@@ -279,8 +295,10 @@ class Tagger:
     def _scan(self, text: str, lower: str) -> list[_Item]:
         """Find the triggers, then match the grammar only around them."""
         items: list[_Item] = []
-        groups, handlers, words, left = self.groups, self.handlers, self.words, self.left
-        grammar = self.grammar
+        handlers, words, left = self.handlers, self.words, self.left
+        rule_groups = self._rule_groups
+        by_classes = self._by_classes
+        single = self._single_class
         cursor = 0
         for p, e, cls in self._triggers(lower):
             if p < cursor:
@@ -293,13 +311,16 @@ class Tagger:
                 if classes is None:
                     continue
             else:
-                classes = frozenset((cls,))
+                classes = single.get(cls) or single.setdefault(cls, frozenset((cls,)))
             if classes <= _CAPITALISED and not text[p].isupper():
                 continue
-            rx = grammar(classes)
+            rx = by_classes.get(classes) or self.grammar(classes)
+            groups_of = rule_groups[classes]
             # Candidate starts: the trigger, and the words before it that can open an expression.
             starts = [p]
-            lo = max(cursor, p - 60)
+            lo = p - 60
+            if lo < cursor:
+                lo = cursor
             pos = p
             while pos > lo and not lower[pos - 1].isspace():  # the start of the trigger's token
                 pos -= 1
@@ -320,7 +341,9 @@ class Tagger:
                 if m is None or m.end() <= p:
                     continue
                 rule = m.lastgroup
-                got = handlers[rule](m, {k: m.group(f"{rule}__{k}") for k in groups[rule]}, text, lower)
+                keys, index = groups_of[rule]
+                got = handlers[rule](m, dict(zip(keys, m.group(*index))) if len(index) > 1
+                                     else {keys[0]: m.group(index[0])} if index else {}, text, lower)
                 if got:
                     items.extend(got)
                     cursor = m.end()
@@ -358,7 +381,11 @@ class Tagger:
         return i < 0 or text[i] in ".!?:;\n"
 
     def _direction(self, lower: str, s: int, e: int) -> str:
-        """"past" or "future" from the tense cue nearest to ``lower[s:e]`` in its sentence."""
+        """"past" or "future" from the tense cue nearest to ``lower[s:e]`` in its sentence.
+
+        The words are read outwards from the expression, alternately before and after it:
+        the first cue decides (a cue before wins over one after at the same distance).
+        """
         lo = max(0, s - 200)
         left = max(lower.rfind(". ", lo, s), lower.rfind("\n", lo, s), lower.rfind("? ", lo, s),
                    lower.rfind("! ", lo, s)) + 1 or lo
@@ -366,27 +393,53 @@ class Tagger:
         right = m.start() if m else min(len(lower), e + 200)
         before = lower[left:s].split()
         after = lower[e:right].split()
-        future, past, pairs = self.future_words, self.past_words, self.future_pairs
-        n = max(len(before), len(after))
-        for i in range(n):
-            if i < len(before):
-                j = len(before) - 1 - i
-                w = before[j].strip(",;:\"'()“”")
-                if w in future or (j and (before[j - 1], w) in pairs):
-                    return "future"
-                if w in past or (len(w) > 4 and w.endswith("ed")):
+        future, pairs = self.future_words, self.future_pairs
+        cue = self._cue
+        # the nearest cue before: its distance and direction
+        far = len(before)
+        verdict = None
+        j = far - 1
+        while j >= 0:
+            w, code = cue(before[j])
+            if code:
+                if code & 1 or (code & 4 and j and (before[j - 1], w) in pairs):
+                    verdict = "future"
+                    far = len(before) - 1 - j
+                    break
+                if code & 2:
                     if j >= 2 and before[j - 1] in ("be", "been") and before[j - 2] in future:
-                        return "future"
-                    return "past"
-            if i < len(after):
-                w = after[i].strip(",;:\"'()“”")
-                if w in future or (i + 1 < len(after) and (w, after[i + 1]) in pairs):
+                        verdict = "future"
+                    else:
+                        verdict = "past"
+                    far = len(before) - 1 - j
+                    break
+            j -= 1
+        # a cue after that is nearer
+        n = len(after)
+        for i in range(n if verdict is None else min(n, far)):
+            w, code = cue(after[i])
+            if code:
+                if code & 1 or (code & 8 and i + 1 < n and (w, after[i + 1]) in pairs):
                     return "future"
-                if w in past or (len(w) > 4 and w.endswith("ed")):
+                if code & 2:
                     if i and after[i - 1] in ("be", "been"):
                         return "future" if i >= 2 and after[i - 2] in future else "past"
                     return "past"
-        return self.config.default_direction
+        return verdict or self.config.default_direction
+
+    def _cue(self, token: str) -> tuple[str, int]:
+        """A token stripped of punctuation, and what it can cue: 1 future word, 2 past word
+        or verb in -ed, 4 second word of a future pair, 8 first word of one."""
+        got = self._cues.get(token)
+        if got is None:
+            w = token.strip(",;:\"'()“”")
+            code = (1 if w in self.future_words else 0) \
+                | (2 if w in self.past_words or (len(w) > 4 and w.endswith("ed")) else 0) \
+                | (4 if w in self._pair_second else 0) | (8 if w in self._pair_first else 0)
+            if len(self._cues) > 200_000:
+                self._cues.clear()
+            got = self._cues[token] = (w, code)
+        return got
 
     # -- handlers: one per grammar rule; each returns items or None to reject ----------------
 
@@ -880,11 +933,15 @@ class Tagger:
         types = self.types
         config = self.config
         kept: list[_Item] = []
+        resolvers = self._resolvers
+        anchors = self._anchors
+        if len(anchors) > 50_000:
+            anchors.clear()
         for item in items:
             if kept and item.s < kept[-1].e:
                 continue
             try:
-                ok = getattr(self, "_r_" + item.kind)(item, pub, last, lower)
+                ok = resolvers[item.kind](item, pub, last, lower)
             except (ValueError, OverflowError):
                 ok = False
             if not ok or item.value is None or item.label not in types:
@@ -893,7 +950,9 @@ class Tagger:
                 continue
             kept.append(item)
             if item.label == "DATE":
-                parsed = self._as_anchor(item.value)
+                parsed = anchors.get(item.value, _MISSING)
+                if parsed is _MISSING:
+                    parsed = anchors[item.value] = self._as_anchor(item.value)
                 if parsed is not None:
                     last = (parsed[0], parsed[1], item)
         # A clock time takes the day of the date right after it: "3 p.m. on Tuesday".
@@ -912,19 +971,25 @@ class Tagger:
         """The item's finding, made after the finding it is anchored on (for its ref)."""
         if item.finding is not None:
             return item.finding
-        attributes: dict[str, Any] = {}
-        refs: dict[str, Any] = {}
-        if item.mod:
-            attributes["mod"] = item.mod
-        if item.anchor == "published":
-            attributes["anchor"] = "published"
-        elif item.anchor == "previous" and item.ref is not None:
-            attributes["anchor"] = finding_id("date", item.ref.s, item.ref.e)
-            refs["anchor"] = self._finding(item.ref, text)
-        if item.label == "DATE" and "T" in item.value and not item.value.endswith("_REF"):
+        refs: dict[str, Any] | None = None
+        if item.anchor == "previous" and item.ref is not None:
+            attributes: Any = {"anchor": finding_id("date", item.ref.s, item.ref.e)}
+            if item.mod:
+                attributes = {"mod": item.mod, **attributes}
+            refs = {"anchor": self._finding(item.ref, text)}
+        else:  # one shared read-only mapping per (mod, anchor)
+            key = (item.mod or None, "published" if item.anchor == "published" else None)
+            attributes = self._attributes.get(key)
+            if attributes is None:
+                attributes = {k: v for k, v in zip(("mod", "anchor"), key) if v}
+                if attributes:
+                    attributes = Finding("date", 0, 0, "", attributes=attributes).attributes
+                self._attributes[key] = attributes
+        value = item.value
+        if item.label == "DATE" and "T" in value and not value.endswith("_REF"):
             item.label = "TIME"  # "this morning", "Sunday night": a part of a day
         item.finding = Finding("date", item.s, item.e, text[item.s:item.e], label=item.label,
-                               value=item.value, attributes=attributes, refs=refs)
+                               value=value, attributes=attributes or None, refs=refs)
         return item.finding
 
     @staticmethod
