@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 import os
-from bisect import bisect_left
+import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from itertools import compress
+from itertools import compress, islice
 from typing import Any
 
 import newskit
@@ -67,13 +67,14 @@ class _CueRow:
         self.anchor = max(range(len(cue.elements)),
                           key=lambda k: (cue.elements[k].text.lower() not in _FUNCTION_WORDS,
                                          len(cue.elements[k].text), k))
-        self.checks = tuple((k - self.anchor, e.text, e.stem, e.case)
+        # texts as UTF-8 bytes: documents are matched as byte tokens (see split_tokens)
+        self.checks = tuple((k - self.anchor, e.text.encode(), e.stem, e.case)
                             for k, e in enumerate(cue.elements) if k != self.anchor)
         els = cue.elements
         # a phrase that opens with two plain words is found through that word pair
-        self.bigram = (els[0].text.lower(), els[1].text.lower()) \
+        self.bigram = (els[0].text.lower().encode(), els[1].text.lower().encode()) \
             if len(els) > 1 and not els[0].stem and not els[1].stem else None
-        self.full = tuple((k, e.text, e.stem, e.case) for k, e in enumerate(els))
+        self.full = tuple((k, e.text.encode(), e.stem, e.case) for k, e in enumerate(els))
         self.key = " ".join(e.text + ("*" if e.stem else "") for e in cue.elements)
         self.nodes: dict[int, float] = {}
 
@@ -170,10 +171,20 @@ class ThemeTagger:
             table[el.text].append(i)
         self.stem_lens_ci = sorted({len(s) for s in self.stem_ci})
         self.stem_lens_cs = sorted({len(s) for s in self.stem_cs})
-        self.single: dict[str, dict[int, float]] = {}  # surface -> node -> weight (rolled up)
-        self.own: dict[str, dict[int, float]] = {}  # surface -> term -> weight (not rolled up)
-        self.phrase: dict[str, tuple[int, ...]] = {}  # surface -> phrase/negative rows anchored here
-        self.seen: set[str] = set()
+        # caches by surface form (UTF-8 bytes of a token), filled as words are first seen
+        self.single: dict[bytes, tuple[tuple[int, float], ...]] = {}  # node, weight (rolled up)
+        self.own: dict[bytes, dict[int, float]] = {}  # term -> weight (not rolled up)
+        self.phrase: dict[bytes, tuple] = {}  # phrase/negative rows anchored on this word
+        self.seen: set[bytes] = set()
+        # entity cue key -> node -> weight (rolled up, best weight per node)
+        self.entity_nodes: dict[str, dict[int, float]] = {}
+        for k, pairs_ in self.entity_rows.items():
+            nodes: dict[int, float] = {}
+            for term, w in pairs_:
+                for node, ww in self._chain(term, w).items():
+                    if ww > nodes.get(node, 0.0):
+                        nodes[node] = ww
+            self.entity_nodes[k] = nodes
         self.story = [t for t in self.terms if t.requires]
         # scores below this cannot reach the threshold (ratio 1, generous distinct count)
         self.min_score = self._min_score(config.threshold)
@@ -204,7 +215,9 @@ class ThemeTagger:
 
     # -- token → cues ---------------------------------------------------------------------
 
-    def _resolve(self, tok: str) -> None:
+    def _resolve(self, btok: bytes) -> None:
+        """Look one surface form up in the cue tables once; the result is cached."""
+        tok = btok.decode("utf-8")
         lo = tok.lower()
         found = list(self.exact_ci.get(lo, ()))
         found += self.exact_cs.get(tok, ())
@@ -229,26 +242,25 @@ class ThemeTagger:
                 if w > single.get(node, 0.0):
                     single[node] = w
         if single:
-            self.single[tok] = single
-            self.own[tok] = own
+            self.single[btok] = tuple(single.items())
+            self.own[btok] = own
         if phrase:  # keyed on the next word to check when that word is a plain one
             generic: list[int] = []
-            keyed: dict[tuple[int, str], list[int]] = {}
+            keyed: dict[tuple[int, bytes], list[int]] = {}
             for r in phrase:
                 checks = self.rows[r].checks
                 if checks and not checks[0][2]:
                     keyed.setdefault((checks[0][0], checks[0][1]), []).append(r)
                 else:
                     generic.append(r)
-            by_off: dict[int, dict[str, tuple[int, ...]]] = {}
+            by_off: dict[int, dict[bytes, tuple[int, ...]]] = {}
             for (off, word), rows in keyed.items():
                 by_off.setdefault(off, {})[word] = tuple(rows)
-            self.phrase[tok] = (tuple(generic), tuple(by_off.items()))
+            self.phrase[btok] = (tuple(generic), tuple(by_off.items()))
 
-    def _tokens(self, text: str) -> list[str]:
-        toks = TOKEN_RE.findall(text)
-        fresh = set(toks)
-        fresh.difference_update(self.seen)
+    def _fill(self, surfaces: Any) -> None:
+        """Resolve the surface forms not seen before (the cache is bounded)."""
+        fresh = set(surfaces).difference(self.seen)
         if fresh:
             if len(self.seen) > _CACHE_LIMIT:
                 self.single.clear()
@@ -258,139 +270,149 @@ class ThemeTagger:
             for tok in fresh:
                 self._resolve(tok)
             self.seen.update(fresh)
-        return toks
 
     # -- one document --------------------------------------------------------------------
 
     def score(self, text: str, title: str | None, entities: Sequence[Any] = ()) -> dict:
         """Counts of every cue group of the document and the scores they give each theme.
 
-        Returns ``{"score": {node: s}, "distinct": {node: n}, "groups": [...], "text": text,
-        "toks": toks}``; a group is ``(kind, key, F, first)`` where ``F`` is the saturated,
-        position-weighted count and ``first`` locates the first occurrence in the text.
+        Returns ``{"score": {node: s}, "distinct": {node: n}, "groups": [...], "contrib":
+        {node: [(value, group index)]}, "toks": toks}``; a group is ``(kind, key, F, first)``
+        where ``F`` is the saturated, position-weighted count and ``first`` locates the first
+        occurrence (token indices) in the text.
         """
         cfg = self.config
-        toks = self._tokens(text)
+        toks, low = split_tokens(text)
         n = len(toks)
         title_tok = 0
-        lead_tok = len(TOKEN_RE.findall(text, 0, cfg.lead_chars)) if cfg.lead_chars > 0 else 0
+        lead_tok = count_tokens(text[: cfg.lead_chars]) if cfg.lead_chars > 0 else 0
         if title is None:  # a short first line followed by a newline reads as a headline
             nl = text.find("\n", 0, 200)
             if 0 < nl < 160 and not text[:nl].rstrip().endswith((".", ":", "\"", "\u201d")):
-                title_tok = len(TOKEN_RE.findall(text, 0, nl))
-                lead_tok = max(lead_tok, len(TOKEN_RE.findall(text, 0, nl + cfg.lead_chars)))
-        ttoks: list[str] = []
+                title_tok = count_tokens(text[:nl])
+                lead_tok = max(lead_tok, count_tokens(text[: nl + cfg.lead_chars]))
+        lead_tok = min(lead_tok, n)
+        title_tok = min(title_tok, n)
+        ttoks: list[bytes] = []
+        tlow: list[bytes] = []
         if title and not text.startswith(title):
-            ttoks = self._tokens(title)
+            ttoks, tlow = split_tokens(title)
+        counts = Counter(toks)
+        seen = self.seen
+        if not seen.issuperset(counts):
+            self._fill(counts)
+        if ttoks and not seen.issuperset(ttoks):
+            self._fill(ttoks)
         single, phrase = self.single, self.phrase
-        # single-word cues: counted per surface and zone with C-level tools
-        sv = list(map(single.get, toks))
-        sidx = list(compress(range(n), sv))
-        cand = list(compress(toks, sv))
-        a = bisect_left(sidx, title_tok)
-        b = bisect_left(sidx, lead_tok)
-        zt = Counter(cand[:a])
-        if ttoks:
-            zt.update(compress(ttoks, map(single.get, ttoks)))
-        zl = Counter(cand[a:b])
-        zb = Counter(cand[b:])
         tw, lw = cfg.title_weight, cfg.lead_weight
         H = _H
         top = len(_H) - 1
         score: dict[int, float] = defaultdict(float)
         distinct: dict[int, int] = defaultdict(int)
-        groups = []
-        for surface in set(zt) | set(zl) | set(zb):
-            nt, nl_, nb = zt.get(surface, 0), zl.get(surface, 0), zb.get(surface, 0)
-            a2 = nt + nl_
-            a3 = a2 + nb
-            if a3 > top:
-                nt, a2, a3 = min(nt, top), min(a2, top), top
-            f = tw * H[nt] + lw * (H[a2] - H[nt]) + (H[a3] - H[a2])
+        contrib: dict[int, list] = defaultdict(list)
+        groups: list[tuple] = []
+        # single-word cues: counted per surface and zone with C-level tools
+        hits = counts.keys() & single.keys()
+        if ttoks:
+            tcount = Counter(ttoks)
+            hits |= tcount.keys() & single.keys()
+        ttc = Counter(ttoks) if ttoks else {}
+        if hits and lead_tok:
+            zl = Counter(toks[title_tok:lead_tok])
+            ztx = Counter(toks[:title_tok]) if title_tok else {}
+        else:
+            zl = ztx = {}
+        # in a fixed order, so that ties among evidence rank the same way every run
+        hits = sorted(hits)
+        cget, tget, xget, lget = counts.get, ttc.get, ztx.get, zl.get
+        for surface in hits:
+            nl_ = lget(surface, 0)
+            nti = tget(surface, 0)
+            nt = nti + xget(surface, 0)
+            a3 = cget(surface, 0) + nti
+            if nt == 0 and nl_ == 0:
+                f = H[a3] if a3 <= top else H[top]
+            else:
+                a2 = nt + nl_
+                if a3 > top:
+                    nt, a2, a3 = min(nt, top), min(a2, top), top
+                f = tw * H[nt] + lw * (H[a2] - H[nt]) + (H[a3] - H[a2])
+            gi = len(groups)
             groups.append(("w", surface, f, None))
-            for node, w in single[surface].items():
-                score[node] += w * f
+            for node, w in single[surface]:
+                v = w * f
+                score[node] += v
                 distinct[node] += 1
-        # phrases and negative cues: checked around their anchor word
+                contrib[node].append((v, gi))
+        # phrases and negative cues: found through their opening word pair, or (for the
+        # few that open with a stem) through their anchor word
         occ: dict[str, list] = {}
         neg = []
-        for zone_toks, offset, in_title in ((toks, 0, False), (ttoks, 0, True)):
-            if not zone_toks:
+        rows_all = self.rows
+        bigrams = self.bigrams
+        anchored = counts.keys() & phrase.keys()
+        if ttoks:
+            anchored |= ttc.keys() & phrase.keys()
+        for ztoks, zlow, in_title in ((toks, low, False), (ttoks, tlow, True)):
+            m = len(ztoks)
+            if m == 0:
                 continue
-            m = len(zone_toks)
-            rows_all = self.rows
-            if m > 1 and self.bigrams:
-                low = list(map(str.lower, zone_toks))
-                bv = list(map(self.bigrams.get, zip(low, low[1:])))
+            found = []
+            if m > 1 and bigrams:
+                bv = list(map(bigrams.get, zip(zlow, islice(zlow, 1, None))))
                 for i in compress(range(m - 1), bv):
                     for r in bv[i]:
-                        row = rows_all[r]
-                        end = i + len(row.full) - 1
-                        if end >= m:
-                            continue
-                        ok = True
-                        for k, etext, stem, case in row.full:
-                            tok = zone_toks[i + k] if case else low[i + k]
-                            if not (tok.startswith(etext) if stem else tok == etext):
-                                ok = False
-                                break
-                        if not ok:
-                            continue
-                        factor = tw if in_title or i < title_tok else (lw if i < lead_tok else 1.0)
-                        if row.negative:
-                            neg.append((row, zone_toks, i, end, factor))
-                        else:
-                            rec = occ.setdefault(row.key, [{}, {}, None])
-                            rec[0][r] = row
-                            rec[1][(in_title, i)] = factor
-                            if rec[2] is None and not in_title:
-                                rec[2] = (i, end)
-            pv = list(map(phrase.get, zone_toks))
-            for i in compress(range(m), pv):
-                generic, keyed = pv[i]
-                todo = list(generic)
-                for off, words in keyed:
-                    j = i + off
-                    if 0 <= j < m:
-                        other = zone_toks[j]
-                        rows = words.get(other)
-                        if rows is not None:
-                            todo.extend(rows)
-                        low = other.lower()
-                        if low != other:
-                            rows = words.get(low)
+                        found.append((i, r))
+            for surface in anchored:
+                rec = phrase.get(surface)
+                generic, keyed = rec
+                i = -1
+                while True:
+                    try:
+                        i = ztoks.index(surface, i + 1)
+                    except ValueError:
+                        break
+                    todo = list(generic)
+                    for off, words in keyed:
+                        j = i + off
+                        if 0 <= j < m:
+                            rows = words.get(ztoks[j])
                             if rows is not None:
                                 todo.extend(rows)
-                for r in todo:
-                    row = rows_all[r]
-                    els = row.elements
-                    start = i - row.anchor
-                    end = start + len(els) - 1
-                    if start < 0 or end >= m:
-                        continue
-                    ok = True
-                    for off, etext, stem, case in row.checks:
-                        tok = zone_toks[i + off]
-                        if not case:
-                            tok = tok.lower()
-                        if not (tok.startswith(etext) if stem else tok == etext):
-                            ok = False
-                            break
-                    if not ok:
-                        continue
-                    factor = tw if in_title or start < title_tok else (lw if start < lead_tok else 1.0)
-                    if row.negative:
-                        neg.append((row, zone_toks, start, end, factor))
-                    else:
-                        rec = occ.setdefault(row.key, [{}, {}, None])
-                        rec[0][r] = row
-                        rec[1][(in_title, start)] = factor
-                        if rec[2] is None and not in_title:
-                            rec[2] = (start, end)
-        merged: dict[str, dict[int, float]] = {}
+                            if zlow[j] != ztoks[j]:
+                                rows = words.get(zlow[j])
+                                if rows is not None:
+                                    todo.extend(rows)
+                    for r in todo:
+                        found.append((i - rows_all[r].anchor, r))
+            for start, r in found:
+                row = rows_all[r]
+                end = start + len(row.full) - 1
+                if start < 0 or end >= m:
+                    continue
+                ok = True
+                for k, etext, stem, case in row.full:
+                    tok = ztoks[start + k] if case else zlow[start + k]
+                    if not (tok.startswith(etext) if stem else tok == etext):
+                        ok = False
+                        break
+                if not ok:
+                    continue
+                factor = tw if in_title or start < title_tok else (lw if start < lead_tok else 1.0)
+                if row.negative:
+                    neg.append((row, ztoks, start, end, factor))
+                else:
+                    rec = occ.get(row.key)
+                    if rec is None:
+                        rec = occ[row.key] = [{}, {}, None]
+                    rec[0][r] = row
+                    rec[1][(in_title, start)] = factor
+                    if not in_title and (rec[2] is None or start < rec[2][0]):
+                        rec[2] = (start, end)
         for key, (rows, at, first) in occ.items():
             factors = sorted(at.values(), reverse=True)
             f = sum(v / (k + 1) for k, v in enumerate(factors)) if len(factors) > 1 else factors[0]
+            gi = len(groups)
             groups.append(("p", key, f, first))
             if len(rows) == 1:
                 nodes = next(iter(rows.values())).nodes
@@ -401,10 +423,10 @@ class ThemeTagger:
                         if w > nodes.get(node, 0.0):
                             nodes[node] = w
             for node, w in nodes.items():
-                score[node] += w * f
+                v = w * f
+                score[node] += v
                 distinct[node] += 1
-            merged[key] = nodes
-        self._phrase_nodes = merged
+                contrib[node].append((v, gi))
         # entity cues
         if entities and cfg.use_entities and self.entity_rows:
             er = self.entity_rows
@@ -428,26 +450,27 @@ class ThemeTagger:
             for k, (factors, first) in ecount.items():
                 factors.sort(reverse=True)
                 f = sum(v / (j + 1) for j, v in enumerate(factors))
+                gi = len(groups)
                 groups.append(("e", k, f, first))
-                nodes: dict[int, float] = {}
-                for term, w in er[k]:
-                    for node, ww in self._chain(term, w).items():
-                        if ww > nodes.get(node, 0.0):
-                            nodes[node] = ww
-                merged["e:" + k] = nodes
-                for node, w in nodes.items():
-                    score[node] += w * f
+                for node, w in self.entity_nodes[k].items():
+                    v = w * f
+                    score[node] += v
                     distinct[node] += 1
+                    contrib[node].append((v, gi))
         # negative cues cancel the theme's cues they overlap and subtract their weight
+        own = self.own
         for row, ztoks, start, end, factor in neg:
             masked = 0.0
             for k in range(start, end + 1):
-                masked = max(masked, self.own.get(ztoks[k], {}).get(row.term, 0.0))
+                o = own.get(ztoks[k])
+                if o:
+                    masked = max(masked, o.get(row.term, 0.0))
             amount = max(row.weight, masked) * factor
             for node in row.nodes:
                 if node in score:
                     score[node] -= amount
-        return {"score": score, "distinct": distinct, "groups": groups, "nodes": merged, "toks": toks}
+        return {"score": score, "distinct": distinct, "groups": groups, "contrib": contrib,
+                "toks": toks}
 
     def confidence(self, s: float, ratio: float, distinct: int, level: int) -> float:
         c = self.calib
@@ -461,37 +484,35 @@ class ThemeTagger:
     def _evidence(self, nodes: Sequence[int], raw: dict, text: str) -> dict[int, list[list[int]]]:
         """Evidence spans of each of ``nodes``: the first text occurrence of its best groups."""
         limit = self.config.max_evidence
-        per: dict[int, list] = {n: [] for n in nodes}
-        wanted = set(nodes)
-        merged = raw["nodes"]
-        for g in raw["groups"]:
-            kind, key, f, _first = g
-            table = self.single.get(key) if kind == "w" else merged.get(key if kind == "p" else "e:" + key)
-            if not table:
-                continue
-            for n in table.keys() & wanted:
-                per[n].append((table[n] * f, g))
-        found: dict[tuple, tuple[int, int] | None] = {}
+        groups, contrib, toks = raw["groups"], raw["contrib"], raw["toks"]
+        found: dict[int, tuple[int, int] | None] = {}
         out = {}
-        for n, items in per.items():
-            items.sort(key=lambda x: -x[0])
+        for n in nodes:
+            items = contrib.get(n)
+            if not items:
+                out[n] = []
+                continue
+            items = sorted(items, key=_neg_value)
             spans: list[list[int]] = []
-            for _v, g in items:
-                kind, key, _f, first = g
-                span = found.get((kind, key), False)
+            for _v, gi in items:
+                span = found.get(gi, False)
                 if span is False:
+                    kind, key, _f, first = groups[gi]
                     span = None
                     if kind == "w":
-                        p = _find_token(text, key)
+                        word = key.decode("utf-8")
+                        p = _find_token(text, word)
                         if p >= 0:
-                            span = (p, p + len(key))
+                            span = (p, p + len(word))
                     elif first is not None:
-                        span = first if kind == "e" else _token_span(text, raw["toks"], first[0], first[1])
-                    found[(kind, key)] = span
-                if span is not None and list(span) not in spans:
-                    spans.append(list(span))
-                    if len(spans) >= limit:
-                        break
+                        span = first if kind == "e" else _token_span(text, toks, first[0], first[1])
+                    found[gi] = span
+                if span is not None:
+                    sp = [span[0], span[1]]
+                    if sp not in spans:
+                        spans.append(sp)
+                        if len(spans) >= limit:
+                            break
             out[n] = spans
         return out
 
@@ -626,11 +647,16 @@ def _find_token(text: str, tok: str, start: int = 0) -> int:
     return p
 
 
-def _token_span(text: str, toks: list[str], first: int, last: int) -> tuple[int, int] | None:
-    """Character span of tokens ``first``..``last`` (indices into ``TOKEN_RE.findall(text)``)."""
-    tok = toks[first]
+def _neg_value(item: tuple[float, int]) -> float:
+    return -item[0]
+
+
+def _token_span(text: str, toks: list[bytes], first: int, last: int) -> tuple[int, int] | None:
+    """Character span of tokens ``first``..``last`` (indices into ``split_tokens(text)[0]``)."""
+    btok = toks[first]
+    tok = btok.decode("utf-8")
     p = -1
-    for _ in range(toks[:first].count(tok) + 1):  # the same word earlier in the text
+    for _ in range(toks[:first].count(btok) + 1):  # the same word earlier in the text
         p = _find_token(text, tok, p + 1)
         if p < 0:
             return None
@@ -641,3 +667,46 @@ def _token_span(text: str, toks: list[str], first: int, last: int) -> tuple[int,
             return None
         end = m.end()
     return p, end
+
+
+#: ASCII letters and digits stay, every other ASCII byte becomes a space; bytes of
+#: non-ASCII characters stay (the non-ASCII characters that are not letters or digits are
+#: replaced by spaces first), so ``bytes.split`` yields the tokens of ``TOKEN_RE``.
+_BYTE_TABLE = bytes(b if b >= 128 or chr(b).isalnum() else 32 for b in range(256))
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+#: More distinct non-ASCII separators than this: tokenise with TOKEN_RE instead.
+_MAX_REPLACE = 24
+
+
+def _ascii_safe(text: str) -> str | None:
+    """``text`` with its non-ASCII non-word characters replaced by spaces (None: too many)."""
+    bad = [c for c in set(_NON_ASCII.findall(text)) if not c.isalnum()]
+    if len(bad) > _MAX_REPLACE:
+        return None
+    for c in bad:
+        text = text.replace(c, " ")
+    return text
+
+
+def split_tokens(text: str) -> tuple[list[bytes], list[bytes]]:
+    """The tokens of ``text`` (``TOKEN_RE``) as UTF-8 bytes, and the same lower-cased.
+
+    Linear time and nearly all of it in C: one ``translate`` and one ``split``.
+    """
+    if text.isascii():
+        raw = text.encode("ascii").translate(_BYTE_TABLE)
+        return raw.split(), raw.lower().split()
+    safe = _ascii_safe(text)
+    if safe is None:
+        toks = [t.encode("utf-8") for t in TOKEN_RE.findall(text)]
+    else:
+        toks = safe.encode("utf-8").translate(_BYTE_TABLE).split()
+        low = safe.lower().encode("utf-8").translate(_BYTE_TABLE).split()
+        if len(low) == len(toks):  # lower-casing kept every token whole
+            return toks, low
+    return toks, [t.decode("utf-8").lower().encode("utf-8") for t in toks]
+
+
+def count_tokens(text: str) -> int:
+    """How many ``TOKEN_RE`` tokens ``text`` holds."""
+    return len(TOKEN_RE.findall(text))
