@@ -22,6 +22,8 @@ from newskit_dates._grammar import (
     TRIGGER_NEEDLES,
     TRIGGER_PATTERNS,
     build_rules,
+    can_start,
+    first_chars,
     join_rules,
     left_words,
     trie_pattern,
@@ -117,9 +119,14 @@ class Tagger:
         self.left = left_words(lex)
         self._by_classes: dict[frozenset[str], re.Pattern[str]] = {}
         self._single_class: dict[str | None, frozenset[str]] = {}
+        self._first = {name: first_chars(branch) for name, branch in self.branches.items()}
+        self._compile: Callable[[str], Any] = re.compile
+        self._by_start: dict[tuple[frozenset[str], str], tuple[Any, dict]] = {}
+        self._by_rules: dict[tuple[str, ...], tuple[Any, dict]] = {}
         self._rule_groups: dict[frozenset[str], dict[str, tuple[tuple[str, ...], tuple[int, ...]]]] = {}
         self._attributes: dict[tuple[str | None, str | None], Any] = {}
         self._anchors: dict[str, tuple[_dt.date, str] | None] = {}
+        self._picked: dict[tuple, str] = {}
         self.months = {**lex["months"], **lex["month_abbreviations"]}
         self.full_months = dict(lex["months"])
         amb = lex["ambiguity"]
@@ -210,6 +217,27 @@ class Tagger:
             }
         return rx
 
+    def _grammar_at(self, classes: frozenset[str], ch: str
+                    ) -> tuple[re.Pattern[str] | None, dict[str, tuple[tuple[str, ...], tuple[int, ...]]]]:
+        """The rules of these trigger classes that can start with ``ch``, as one pattern,
+        and each rule's local group names and numbers in it (``None``: no rule can)."""
+        got = self._by_start.get((classes, ch))
+        if got is None:
+            rules = tuple(name for name, heads in HEADS.items()
+                          if classes.intersection(heads) and can_start(self._first[name], ch))
+            got = self._by_rules.get(rules)
+            if got is None:
+                if rules:
+                    rx = self._compile(join_rules(self.branches, rules))
+                    got = (rx, {rule: (self.groups[rule],
+                                       tuple(rx.groupindex[f"{rule}__{k}"] for k in self.groups[rule]))
+                                for rule in rules})
+                else:
+                    got = (None, {})
+                self._by_rules[rules] = got
+            self._by_start[(classes, ch)] = got
+        return got
+
     def _triggers(self, lower: str) -> list[tuple[int, int, str | None]]:
         """Every trigger of ``self.trigger.finditer(lower)``: (start, end, class).
 
@@ -278,7 +306,7 @@ class Tagger:
             if needle in proxy:
                 starts.extend(n.start() for n in _NEEDLE_RX[cls].finditer(proxy))
         for p in starts:  # the whole alternation decides what starts here
-            if p not in seen:
+            if p not in seen:  # (a needle class can start where a word pass did)
                 t = at(proxy, p)
                 if t is not None:
                     found.append((p, t.end(), t.lastgroup))
@@ -296,8 +324,7 @@ class Tagger:
         """Find the triggers, then match the grammar only around them."""
         items: list[_Item] = []
         handlers, words, left = self.handlers, self.words, self.left
-        rule_groups = self._rule_groups
-        by_classes = self._by_classes
+        by_start, grammar_at = self._by_start, self._grammar_at
         single = self._single_class
         cursor = 0
         for p, e, cls in self._triggers(lower):
@@ -314,8 +341,6 @@ class Tagger:
                 classes = single.get(cls) or single.setdefault(cls, frozenset((cls,)))
             if classes <= _CAPITALISED and not text[p].isupper():
                 continue
-            rx = by_classes.get(classes) or self.grammar(classes)
-            groups_of = rule_groups[classes]
             # Candidate starts: the trigger, and the words before it that can open an expression.
             starts = [p]
             lo = p - 60
@@ -337,6 +362,9 @@ class Tagger:
             if p and lower[p - 1] in "'’" and cls == "decade_short":
                 starts.append(p - 1)
             for st in reversed(starts):
+                rx, groups_of = by_start.get((classes, lower[st])) or grammar_at(classes, lower[st])
+                if rx is None:
+                    continue
                 m = rx.match(lower, st)
                 if m is None or m.end() <= p:
                     continue
@@ -887,13 +915,17 @@ class Tagger:
         return [_Item(m.start(), m.end(), "DATE", "value", {"value": f"{y:04d}"}, self._date_mod(g))]
 
     def _h_reference(self, m, g, text, lower):
-        phrase = " ".join(g["r"].split())
-        prev = self._prev(lower, m.start())
+        phrase = g["r"]
+        if phrase not in self.references:
+            phrase = " ".join(phrase.split())
         needs = self.ref_needs.get(phrase)
-        if needs is not None and needs and prev not in needs:
-            return None
-        if prev in self.ref_blocked.get(phrase, ()):
-            return None
+        blocked = self.ref_blocked.get(phrase)
+        if needs or blocked:  # the word before matters for this phrase
+            prev = self._prev(lower, m.start())
+            if needs and prev not in needs:
+                return None
+            if blocked and prev in blocked:
+                return None
         s = m.start()
         if text[s].isupper() and phrase in self.cap_names and not self._sentence_start(text, s):
             return None
@@ -963,9 +995,8 @@ class Tagger:
                 if parsed is not None and parsed[1] == "day":
                     a.value = f"{b.value}{a.value[a.value.index('T'):]}"
                     a.anchor, a.ref = "previous", b
-        for item in kept:
-            self._finding(item, text)
-        return [item.finding for item in kept]  # type: ignore[misc]
+        finding = self._finding
+        return [item.finding or finding(item, text) for item in kept]
 
     def _finding(self, item: _Item, text: str) -> Finding:
         """The item's finding, made after the finding it is anchored on (for its ref)."""
@@ -1049,13 +1080,24 @@ class Tagger:
             item.value = f"XXXX-{mo:02d}"
             return True
         direction = self._direction(lower, item.s, item.e)
-        cands = []
-        for yy in (pub.year - 1, pub.year, pub.year + 1):
-            start = _dt.date(yy, mo, 1)
-            cands.append((start, shift(start, "month", 1) - _dt.timedelta(days=1), yy))
-        yy = self._pick(cands, pub, direction)
-        item.value = f"{yy:04d}-{mo:02d}"
+        key = ("month", mo, pub, direction)
+        value = self._picked.get(key)
+        if value is None:
+            cands = []
+            for yy in (pub.year - 1, pub.year, pub.year + 1):
+                start = _dt.date(yy, mo, 1)
+                cands.append((start, shift(start, "month", 1) - _dt.timedelta(days=1), yy))
+            yy = self._pick(cands, pub, direction)
+            value = self._remember(key, f"{yy:04d}-{mo:02d}")
+        item.value = value
         return True
+
+    def _remember(self, key: tuple, value: str) -> str:
+        """Keep a resolved value for the same expression, date and direction."""
+        if len(self._picked) > 50_000:
+            self._picked.clear()
+        self._picked[key] = value
+        return value
 
     def _r_part(self, item, pub, last, lower):
         p = item.p
