@@ -18,7 +18,7 @@ The work per document is a cheap trigger scan followed by Python only near candi
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from itertools import islice
 from typing import Any
 
@@ -38,6 +38,10 @@ _BE = frozenset(("is", "was", "are", "were", "be", "been", "being"))
 _QUOTE_CHARS = frozenset("\"“”„«»'‘’‹›")
 #: how far after a closing mark a cue may stand ('"…," the foreign minister said')
 _AFTER_REACH = 90
+#: the longest reported clause (characters, before a quoted fragment extends it): a longer
+#: "sentence" is text without punctuation, and an unbounded clause per cue would make the
+#: output (so the time) grow with the square of such a sentence
+_MAX_CLAUSE = 1000
 #: words allowed between a cue verb and "that" ("told reporters in Moscow on Monday that")
 _GAP = 8
 
@@ -184,6 +188,7 @@ class _Doc:
         self.used: set[int] = set()  # indexes of cues already attributed
         self.abbr = self.lex.abbreviations
         self.sent = Sentences(text, self.abbr)
+        self._cuts: tuple[list[int], list[int]] | None = None
 
     # -- small helpers -----------------------------------------------------------------
 
@@ -365,16 +370,24 @@ class _Doc:
     def main_subject(self, ss: int, v: int) -> tuple[tuple[int, int] | None, str]:
         """The subject of the sentence starting at ``ss`` (for ", noting that …")."""
         lex = self.lex
-        toks = tokens(self.text, ss, v)
+        text = self.text
         low = self.low
-        i = 0
-        if toks and low[toks[0][0] : toks[0][1]] in lex.intro:
-            for k, t in enumerate(toks):
-                if low[t[0] : t[1]] == ",":
-                    i = k + 1
-                    break
-            else:
+        # only the subject's first eleven tokens are read: tokenise lazily, never the
+        # whole sentence (a sentence may be a whole document long)
+        it = map(_span, TOKEN.finditer(text, ss, v))
+        first = next(it, None)
+        if first is None:
+            return None, "none"
+        if low[first[0] : first[1]] in lex.intro:
+            # "However, the minister …": the subject follows the first comma
+            c = text.find(",", first[1], v)
+            if c == -1:
                 return None, "none"
+            toks = list(islice(map(_span, TOKEN.finditer(text, c + 1, v)), 11))
+        else:
+            toks = [first]
+            toks += islice(it, 10)
+        i = 0
         if i >= len(toks):
             return None, "none"
         w = low[toks[i][0] : toks[i][1]]
@@ -397,18 +410,29 @@ class _Doc:
             return None, "none"
         return (toks[i][0], toks[end][1]), "np"
 
+    def _speak(self, ci: int, sp: tuple[int, int] | None, mode: str) -> None:
+        """Record the speaker found for cue ``ci``."""
+        if ci not in self.spoken:
+            insort(self.spoken_keys, ci)
+        self.spoken[ci] = (sp, mode)
+
     def _speaker_for(self, ci: int, ss: int) -> tuple[tuple[int, int] | None, str]:
         """The speaker mention of the verb cue ``ci`` (subject, or main subject for -ing)."""
         a, b, cue = self.cues[ci]
-        prev = self.text[ss:a].rstrip()
+        # the end of the sentence so far, without its trailing spaces (never a copy of the
+        # whole sentence: a sentence may be very long)
+        text = self.text
+        j = a
+        while j > ss and text[j - 1].isspace():
+            j -= 1
+        prev = text[max(ss, j - 8) : j]
         if cue.participle and (prev.endswith(",") or prev.endswith("while") or prev.endswith("before")):
-            # ", adding that …": the speaker of the sentence so far
-            for k in range(ci - 1, -1, -1):
-                pa, pb, pc = self.cues[k]
-                if pa < ss:
-                    break
-                if k in self.spoken:
-                    return self.spoken[k]
+            # ", adding that …": the speaker of the sentence so far (the latest cue of
+            # this sentence that already has one)
+            keys = self.spoken_keys
+            k = bisect_left(keys, ci) - 1
+            if k >= 0 and self.cues[keys[k]][0] >= ss:
+                return self.spoken[keys[k]]
             return self.main_subject(ss, a)
         return self.subject_before(a, ss)
 
@@ -530,6 +554,7 @@ class _Doc:
     def direct(self) -> list[_Cand]:
         out: list[_Cand] = []
         self.spoken: dict[int, tuple[tuple[int, int] | None, str]] = {}
+        self.spoken_keys: list[int] = []  # the keys of ``spoken``, sorted
         self.fragments: list[Quoted] = []  # quoted stretches that are not quotes by themselves
         quoted = self.quoted
         doubles_seen = any(not q.single for q in quoted)
@@ -546,7 +571,7 @@ class _Doc:
                     self.fragments.append(q)
                     continue
                 self.used.add(ci)
-                self.spoken[ci] = (sp, mode)
+                self._speak(ci, sp, mode)
                 parts = list(q.parts)
                 # an interrupted quote: '"We will," he said, "win."'
                 if idx + 1 < len(quoted):
@@ -565,7 +590,7 @@ class _Doc:
                         self.fragments.append(q)
                         continue
                 self.used.add(ci)
-                self.spoken[ci] = (sp, mode)
+                self._speak(ci, sp, mode)
                 a, b, _ = self.cues[ci]
                 out.append(_Cand("direct", list(q.parts), (a, b), sp, mode, q))
             else:
@@ -597,21 +622,21 @@ class _Doc:
     def _clause_end(self, cs: int) -> int:
         text = self.text
         e = self.sent.end(cs)
-        k = bisect_right(self.cstarts, cs)
-        while k < len(self.cues) and self.cues[k][0] < e:
-            a, b, cue = self.cues[k]
-            if cue.participle or cue.role == "source":
-                j = a - 1
-                while j > cs and text[j] == " ":
-                    j -= 1
-                if text[j] == ",":
-                    e = j
-                    break
-            k += 1
-        # a quoted stretch that starts inside the clause ends inside it too
+        if e - cs > _MAX_CLAUSE:
+            e = self._cap(cs)
+        # the clause stops at the first ", adding …" / ", according to …" after its start
+        # (a comma then a participle or source cue; found by bisection in a table built once)
+        cuts = self._cuts if self._cuts is not None else self._find_cuts()
+        k = bisect_right(cuts[0], cs)
+        if k < len(cuts[0]) and cuts[0][k] < e:
+            e = cuts[1][k]
+        # a quoted stretch that starts inside the clause ends inside it too (only one that
+        # opens within 3,000 characters can matter: it must close within them)
         i = bisect_left(self.qopens, cs)
-        while i < len(self.quoted) and self.quoted[i].open < e:
-            q = self.quoted[i]
+        quoted = self.quoted
+        reach = cs + 3000
+        while i < len(quoted) and quoted[i].open < e and quoted[i].open < reach:
+            q = quoted[i]
             if q.close >= e and q.close - cs < 3000:
                 e2 = self.sent.end(q.close + 1)
                 e = max(e, min(e2, q.close + 1) if e2 == q.close + 1 else q.close + 1)
@@ -619,6 +644,29 @@ class _Doc:
         while e > cs and text[e - 1] in _PUNCT_STRIP:
             e -= 1
         return e
+
+    def _cap(self, s: int) -> int:
+        """Where a clause starting at ``s`` must end at the latest: the last space within
+        ``_MAX_CLAUSE`` characters (or that many characters on if there is none)."""
+        k = self.text.rfind(" ", s + 1, s + _MAX_CLAUSE)
+        return k if k != -1 else s + _MAX_CLAUSE
+
+    def _find_cuts(self) -> tuple[list[int], list[int]]:
+        """Participle and source cues right after a comma: (cue starts, comma positions)."""
+        text = self.text
+        starts: list[int] = []
+        commas: list[int] = []
+        for a, b, cue in self.cues:
+            if cue.participle or cue.role == "source":
+                j = a - 1
+                while j > 0 and text[j] == " ":
+                    j -= 1
+                # a clause starts on a non-space, so the comma is never before its start
+                if j >= 0 and text[j] == ",":
+                    starts.append(a)
+                    commas.append(j)
+        self._cuts = (starts, commas)
+        return self._cuts
 
     def _that_or_bare(self, ci: int) -> int | None:
         """Where the reported clause after cue ``ci`` starts, or ``None``."""
@@ -725,7 +773,7 @@ class _Doc:
                 return None
             comma = j
             frame_end = b
-        if comma - ss < 2:
+        if comma - ss < 2 or comma - ss > _MAX_CLAUSE:
             return None
         if text[comma - 1] in _QUOTE_CHARS:
             return None  # '"…," he said' belongs to the direct quote
@@ -759,6 +807,8 @@ class _Doc:
                 pass
             else:
                 e2 = second[1]
+                if e2 - second[0] > _MAX_CLAUSE:
+                    e2 = self._cap(second[0])
                 while e2 > second[0] and text[e2 - 1] in _PUNCT_STRIP:
                     e2 -= 1
                 parts.append((second[0], e2))
@@ -779,8 +829,11 @@ class _Doc:
         low = self.low
         lex = self.lex
         se = self.sent.end(b)
-        lead = tokens(text, ss, a)
-        initial = all(low[s:e] in lex.intro or low[s:e] == "," for s, e in lead)
+        # a lead of intro words only ("According to …", "But, according to …"): read
+        # lazily, it stops at the first other word
+        initial = a - ss <= _MAX_CLAUSE and all(
+            low[s:e] in lex.intro or low[s:e] == "," for s, e in map(_span, TOKEN.finditer(text, ss, a))
+        )
         sp = self.np_forward(b, se)
         if sp is None:
             return None
@@ -805,7 +858,7 @@ class _Doc:
         e = a
         while e > ss and text[e - 1] in _PUNCT_STRIP:
             e -= 1
-        if e - ss < 8 or text[e - 1] in _QUOTE_CHARS:
+        if e - ss < 8 or e - ss > _MAX_CLAUSE or text[e - 1] in _QUOTE_CHARS:
             return None
         return [(ss, e)], sp
 
@@ -827,7 +880,7 @@ class _Doc:
                 mode = "pronoun" if self.low[sp[0] : sp[1]] in lex.pronouns else "np"
                 found.append(_Cand("indirect", parts, (a, b), sp, mode))
                 self.used.add(ci)
-                self.spoken[ci] = (sp, mode)
+                self._speak(ci, sp, mode)
                 continue
             if self._is_noun_use(a, ss):
                 continue
@@ -844,14 +897,14 @@ class _Doc:
                     continue
                 found.append(_Cand("indirect", [(cs, ce)], (a, b), sp, mode))
                 self.used.add(ci)
-                self.spoken[ci] = (sp, mode)
+                self._speak(ci, sp, mode)
                 continue
             got = self._inverted(ci, ss)
             if got is not None:
                 parts, sp, mode = got
                 found.append(_Cand("indirect", parts, (a, b), sp, mode))
                 self.used.add(ci)
-                self.spoken[ci] = (sp, mode)
+                self._speak(ci, sp, mode)
         if not found:
             return cands
         return self._merge(cands, found)

@@ -10,7 +10,7 @@ mention) first. Gender comes from the entities' ``gender`` attribute.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from typing import Any
 
 from newskit_quotes._lexicon import Lexicon
@@ -63,6 +63,8 @@ class Resolver:
         self.ents = [e for e in entities if e.start is not None]
         self.starts = [e.start for e in self.ents]
         self.history: list[Speaker] = []
+        #: (position, index in ``history``) of every speaker, sorted
+        self._by_pos: list[tuple[int, int]] = []
         #: callback (sentence start, end) → the sentence's subject as a Speaker, or None
         self.subject_of: Any = None
 
@@ -146,7 +148,7 @@ class Resolver:
             refers = self.refers_of(s, head_end)
             gender = self.guess_gender(mention) if refers == "person" else ""
             sp = Speaker(mention, None, gender, refers, s)
-        self.history.append(sp)
+        self._remember(sp)
         return sp
 
     def refers_of(self, s: int, head_end: int) -> str:
@@ -170,7 +172,7 @@ class Resolver:
             sp = Speaker(self.text[s:e], None, gender, refers, s)
         else:
             sp = Speaker(found.name, found.ref, found.gender or gender, found.refers, s)
-        self.history.append(sp)
+        self._remember(sp)
         return sp
 
     def inherit(self, pos: int) -> Speaker | None:
@@ -180,7 +182,7 @@ class Resolver:
                 if sp.name is None:
                     return None
                 out = Speaker(sp.name, sp.ref, sp.gender, sp.refers, pos)
-                self.history.append(out)
+                self._remember(out)
                 return out
             if sp.pos < pos:
                 break
@@ -210,12 +212,25 @@ class Resolver:
             out.append(Speaker(name, None, gender, "person", m.start()))
         return out
 
+    def _remember(self, sp: Speaker) -> None:
+        """Append ``sp`` to the history and to its index by position."""
+        self.history.append(sp)
+        insort(self._by_pos, (sp.pos, len(self.history) - 1))
+
+    def _recent(self, pos: int) -> list[Speaker]:
+        """The named speakers less than ``_LOOKBACK`` characters before ``pos``, in the order
+        they were found (read through the position index: never the whole history)."""
+        by_pos = self._by_pos
+        i = bisect_left(by_pos, (pos - _LOOKBACK + 1, -1))
+        j = bisect_left(by_pos, (pos, -1))
+        history = self.history
+        found = sorted(k for _, k in by_pos[i:j])
+        return [history[k] for k in found if history[k].name is not None]
+
     def _antecedent(self, pos: int, gender: str, refers: str) -> Speaker | None:
         """Walk back sentence by sentence: earlier speakers in each sentence first, then its
         entities (or, failing those, its personal names / its subject) from left to right."""
-        history = [
-            h for h in self.history if h.pos < pos and pos - h.pos < _LOOKBACK and h.name is not None
-        ]
+        history = self._recent(pos)
         hi = pos
         lo = self.sent.start(pos)
         for step in range(_SENTENCES):
