@@ -161,7 +161,10 @@ class ThemeTagger:
         for i, row in enumerate(self.rows):
             if row.bigram is not None:
                 pairs[row.bigram].append(i)
-        self.bigrams = {k: tuple(v) for k, v in pairs.items()}
+        # per opening word pair: (row, index of its last word, the checks the pair leaves)
+        self.bigrams = {k: tuple((i, len(self.rows[i].full) - 1,
+                                  tuple(c for c in self.rows[i].full if c[0] >= 2 or c[3]))
+                                 for i in v) for k, v in pairs.items()}
         for i, row in enumerate(self.rows):
             if row.bigram is not None:
                 continue
@@ -186,6 +189,16 @@ class ThemeTagger:
                         nodes[node] = ww
             self.entity_nodes[k] = nodes
         self.story = [t for t in self.terms if t.requires]
+        # per node, for the confidence: level, roll-up flag, parent, bias + level offset
+        c = self.calib
+        self._level_of = [t.level for t in self.terms]
+        self._rolls = [t.rolls_up for t in self.terms]
+        self._parent = [t.parent for t in self.terms]
+        self._zlevel = [c["level"].get(str(min(t.level, 3)), 0.0) for t in self.terms]
+        self._coef = (c["bias"], c["log_score"], c["ratio"], c["log_distinct"])
+        th = config.threshold
+        # the logit of the threshold, a hair lower so that rounding never drops a theme
+        self._zcut = -math.inf if th <= 0 else (30.0 if th >= 1 else math.log(th / (1 - th)) - 1e-9)
         # scores below this cannot reach the threshold (ratio 1, generous distinct count)
         self.min_score = self._min_score(config.threshold)
 
@@ -308,15 +321,13 @@ class ThemeTagger:
         H = _H
         top = len(_H) - 1
         score: dict[int, float] = defaultdict(float)
-        distinct: dict[int, int] = defaultdict(int)
-        contrib: dict[int, list] = defaultdict(list)
+        contrib: dict[int, list] = defaultdict(list)  # node -> [(value, group index)]
         groups: list[tuple] = []
         # single-word cues: counted per surface and zone with C-level tools
         hits = counts.keys() & single.keys()
-        if ttoks:
-            tcount = Counter(ttoks)
-            hits |= tcount.keys() & single.keys()
         ttc = Counter(ttoks) if ttoks else {}
+        if ttoks:
+            hits |= ttc.keys() & single.keys()
         if hits and lead_tok:
             zl = Counter(toks[title_tok:lead_tok])
             ztx = Counter(toks[:title_tok]) if title_tok else {}
@@ -342,7 +353,6 @@ class ThemeTagger:
             for node, w in single[surface]:
                 v = w * f
                 score[node] += v
-                distinct[node] += 1
                 contrib[node].append((v, gi))
         # phrases and negative cues: found through their opening word pair, or (for the
         # few that open with a stem) through their anchor word
@@ -361,8 +371,31 @@ class ThemeTagger:
             if m > 1 and bigrams:
                 bv = list(map(bigrams.get, zip(zlow, islice(zlow, 1, None))))
                 for i in compress(range(m - 1), bv):
-                    for r in bv[i]:
-                        found.append((i, r))
+                    for r, last, checks in bv[i]:
+                        end = i + last
+                        if end >= m:
+                            continue
+                        if checks:
+                            ok = True
+                            for k, etext, stem, case in checks:
+                                tok = ztoks[i + k] if case else zlow[i + k]
+                                if not (tok.startswith(etext) if stem else tok == etext):
+                                    ok = False
+                                    break
+                            if not ok:
+                                continue
+                        row = rows_all[r]
+                        factor = tw if in_title or i < title_tok else (lw if i < lead_tok else 1.0)
+                        if row.negative:
+                            neg.append((row, ztoks, i, end, factor))
+                        else:
+                            rec = occ.get(row.key)
+                            if rec is None:
+                                rec = occ[row.key] = [{}, {}, None]
+                            rec[0][r] = row
+                            rec[1][(in_title, i)] = factor
+                            if not in_title and (rec[2] is None or i < rec[2][0]):
+                                rec[2] = (i, end)
             for surface in anchored:
                 rec = phrase.get(surface)
                 generic, keyed = rec
@@ -425,7 +458,6 @@ class ThemeTagger:
             for node, w in nodes.items():
                 v = w * f
                 score[node] += v
-                distinct[node] += 1
                 contrib[node].append((v, gi))
         # entity cues
         if entities and cfg.use_entities and self.entity_rows:
@@ -455,7 +487,6 @@ class ThemeTagger:
                 for node, w in self.entity_nodes[k].items():
                     v = w * f
                     score[node] += v
-                    distinct[node] += 1
                     contrib[node].append((v, gi))
         # negative cues cancel the theme's cues they overlap and subtract their weight
         own = self.own
@@ -469,8 +500,8 @@ class ThemeTagger:
             for node in row.nodes:
                 if node in score:
                     score[node] -= amount
-        return {"score": score, "distinct": distinct, "groups": groups, "contrib": contrib,
-                "toks": toks}
+        return {"score": score, "distinct": _Distinct(contrib), "groups": groups,
+                "contrib": contrib, "toks": toks}
 
     def confidence(self, s: float, ratio: float, distinct: int, level: int) -> float:
         c = self.calib
@@ -602,6 +633,8 @@ class ThemeTagger:
         return sorted(chosen.values(), key=lambda c: (-c["confidence"], -c["score"], c["term"].code))
 
     def findings(self, text: str, title: str | None, entities: Sequence[Any] = ()) -> list[newskit.Finding]:
+        if not self.story:
+            return self._findings_fast(text, title, entities)
         chosen = self.select(self.candidates(text, title, entities))
         if not chosen:
             return []
@@ -626,6 +659,87 @@ class ThemeTagger:
             ))
         return out
 
+    def _findings_fast(self, text: str, title: str | None, entities: Sequence[Any]) -> list[newskit.Finding]:
+        """``findings`` without story themes: the same choice as ``select(candidates(...))``
+        with confidences computed only where the choice needs them."""
+        cfg = self.config
+        raw = self.score(text, title, entities)
+        score, contrib = raw["score"], raw["contrib"]
+        level_of, rolls, zlevel, parent_of = self._level_of, self._rolls, self._zlevel, self._parent
+        best: dict[int, float] = {}
+        for t, s in score.items():
+            if rolls[t]:
+                lv = level_of[t]
+                if s > best.get(lv, 0.0):
+                    best[lv] = s
+        floor = max(self.min_score, 0.0)
+        bias, a_s, a_r, a_d = self._coef
+        log1p = math.log1p
+        zcut = self._zcut
+        cands: dict[int, tuple[float, float, int]] = {}  # node -> (z, score, distinct)
+        passing = []
+        for t, s in score.items():
+            if s <= 0 or s < floor or not rolls[t]:
+                continue
+            d = len(contrib[t])
+            z = bias + a_s * log1p(s) + a_r * (s / best[level_of[t]]) + a_d * log1p(d) + zlevel[t]
+            cands[t] = (z, s, d)
+            if z >= zcut:
+                passing.append(t)
+        if not passing:
+            return []
+        conf: dict[int, float] = {}
+        for t in passing:
+            conf[t] = _sigmoid(cands[t][0])
+        terms = self.terms
+        threshold = cfg.threshold
+        passing.sort(key=lambda t: (-conf[t], -cands[t][1], terms[t].code))
+        chosen: dict[int, list] = {}  # node -> [confidence, score]
+        max_level, max_tags = cfg.max_level, cfg.max_tags
+        for t in passing:
+            c = conf[t]
+            if c < threshold:
+                break
+            if t in chosen or (level_of[t] > max_level and terms[t].taxonomy == IPTC):
+                continue
+            chain, p = [t], parent_of[t]
+            while p >= 0:
+                if p not in chosen:
+                    chain.append(p)
+                p = parent_of[p]
+            if len(chosen) + len(chain) > max_tags:
+                continue
+            s_t = cands[t][1]
+            for i in chain:
+                if i in cands:
+                    ci = conf.get(i)
+                    if ci is None:
+                        ci = conf[i] = _sigmoid(cands[i][0])
+                    chosen[i] = [ci, cands[i][1]]
+                else:
+                    chosen[i] = [c, s_t]
+            p = parent_of[t]  # a broader theme is at least as likely as a narrower one
+            while p >= 0:
+                if chosen[p][0] < c:
+                    chosen[p][0] = c
+                p = parent_of[p]
+        order = sorted(chosen, key=lambda t: (-chosen[t][0], -chosen[t][1], terms[t].code))
+        spans = self._evidence(order, raw, text)
+        out = []
+        max_ev = cfg.max_evidence
+        Finding = newskit.Finding
+        for rank, t in enumerate(order, 1):
+            term = terms[t]
+            c, s_t = chosen[t]
+            out.append(Finding(
+                "theme", None, None, None,
+                label=term.label, value=term.code,
+                confidence=round(min(1.0, max(0.0, c)), 4),
+                attributes={"evidence": spans[t][:max_ev], "broader": term.broader, "level": term.level,
+                            "taxonomy": term.taxonomy, "score": round(s_t, 3), "rank": rank},
+            ))
+        return out
+
     def __call__(self, view: Any) -> list[newskit.Finding]:
         doc = view.document
         entities = view.of_kind("entity") if self.config.use_entities and self.entity_rows else ()
@@ -647,25 +761,50 @@ def _find_token(text: str, tok: str, start: int = 0) -> int:
     return p
 
 
+class _Distinct:
+    """node -> number of distinct cue groups behind its score (read from the contributions)."""
+
+    __slots__ = ("contrib",)
+
+    def __init__(self, contrib: dict[int, list]) -> None:
+        self.contrib = contrib
+
+    def __getitem__(self, node: int) -> int:
+        return len(self.contrib[node]) if node in self.contrib else 0
+
+    def get(self, node: int, default: int = 0) -> int:
+        return len(self.contrib[node]) if node in self.contrib else default
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
 def _neg_value(item: tuple[float, int]) -> float:
     return -item[0]
 
 
 def _token_span(text: str, toks: list[bytes], first: int, last: int) -> tuple[int, int] | None:
-    """Character span of tokens ``first``..``last`` (indices into ``split_tokens(text)[0]``)."""
-    btok = toks[first]
+    """Character span of tokens ``first``..``last`` (indices into ``split_tokens(text)[0]``).
+
+    The last token is found as the n-th whole-token occurrence of its word; the others are
+    then the nearest occurrences of their words before it (only separators lie between).
+    """
+    btok = toks[last]
     tok = btok.decode("utf-8")
     p = -1
-    for _ in range(toks[:first].count(btok) + 1):  # the same word earlier in the text
+    for _ in range(toks[:last].count(btok) + 1):  # the same word earlier in the text
         p = _find_token(text, tok, p + 1)
         if p < 0:
             return None
     end = p + len(tok)
-    for _ in range(last - first):
-        m = TOKEN_RE.search(text, end)
-        if m is None:
+    for k in range(last - 1, first - 1, -1):
+        p = text.rfind(toks[k].decode("utf-8"), 0, p)
+        if p < 0:
             return None
-        end = m.end()
     return p, end
 
 
@@ -709,4 +848,6 @@ def split_tokens(text: str) -> tuple[list[bytes], list[bytes]]:
 
 def count_tokens(text: str) -> int:
     """How many ``TOKEN_RE`` tokens ``text`` holds."""
+    if text.isascii():
+        return len(text.encode("ascii").translate(_BYTE_TABLE).split())
     return len(TOKEN_RE.findall(text))
