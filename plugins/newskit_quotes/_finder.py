@@ -17,6 +17,7 @@ The work per document is a cheap trigger scan followed by Python only near candi
 
 from __future__ import annotations
 
+import gc
 import re
 from bisect import bisect_left, bisect_right, insort
 from itertools import islice
@@ -42,6 +43,8 @@ _AFTER_REACH = 90
 #: "sentence" is text without punctuation, and an unbounded clause per cue would make the
 #: output (so the time) grow with the square of such a sentence
 _MAX_CLAUSE = 1000
+#: from this length on (characters), the garbage collector pauses while a document is read
+_GC_PAUSE_CHARS = 200_000
 #: words allowed between a cue verb and "that" ("told reporters in Moscow on Monday that")
 _GAP = 8
 
@@ -107,7 +110,18 @@ class QuoteFinder:
         if not text:
             return []
         entities = view.of_kind("entity")
-        return self.find(text, entities)
+        if len(text) < _GC_PAUSE_CHARS or not gc.isenabled():
+            return self.find(text, entities)
+        # a very long document creates many objects that live until the end of the call;
+        # each full collection of the cyclic garbage collector walks all of them, so the
+        # time would grow faster than the text. The call leaves no reference cycle behind
+        # (the resolver's callback is unlinked at the end), so the collector pauses for
+        # the call and resumes after it, even on error.
+        gc.disable()
+        try:
+            return self.find(text, entities)
+        finally:
+            gc.enable()
 
     def find(self, text: str, entities: tuple[Any, ...] = ()) -> list[Finding]:
         low = _safe_lower(text)
@@ -676,6 +690,17 @@ class _Doc:
         lex = self.lex
         if not cue.bare and low.find("that", b, b + 90) == -1:
             return None  # cheap: no "that" near and no bare clause possible
+        # cheap: a cue followed by punctuation other than a comma (", he said." "said:")
+        # has neither a "that" clause nor a bare one
+        j = b
+        n = self.n
+        while j < n and text[j] == " ":
+            j += 1
+        if j >= n:
+            return None
+        c = text[j]
+        if c != "," and not c.isalnum() and not c.isspace():
+            return None
         # only the first 15 tokens are ever read (the "that" scan stops after _GAP + 1,
         # the bare clause check after the listener and ten more words)
         toks = list(islice(map(_span, TOKEN.finditer(text, b, min(self.n, b + 90))), 15))
@@ -996,4 +1021,5 @@ class _Doc:
                 attrs["parts"] = [list(p) for p in c.parts]
             refs = {"speaker": sp.ref} if sp is not None and sp.ref else {}
             out.append(Finding("quote", s, e, text[s:e], label=c.label, attributes=attrs, refs=refs))
+        resolver.subject_of = None  # break the resolver ↔ callback cycle: freed at once
         return out

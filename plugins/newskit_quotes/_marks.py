@@ -19,7 +19,10 @@ from bisect import bisect_right
 __all__ = ["Quoted", "find_quoted"]
 
 _DOUBLE = re.compile('["“”„«»]')
-_SINGLE = re.compile("['‘’‹›]")
+#: a single mark not between two letters or digits (between them it is an apostrophe,
+#: "it's", "O'Neill", which ``_role_single`` would drop anyway: most of them never reach
+#: Python; ``[^\W_]`` is exactly ``str.isalnum``)
+_SINGLE = re.compile("['‘’‹›](?:(?<![^\\W_]['‘’‹›])|(?![^\\W_]))")
 
 _OPEN, _CLOSE, _EITHER = 1, 2, 3
 
