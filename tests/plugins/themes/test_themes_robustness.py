@@ -59,3 +59,31 @@ def test_sample_article():
     assert "medtop:20000256" in codes or "medtop:20000431" in codes  # energy
     assert "medtop:13000000" in codes  # science and technology
     assert not codes & {"medtop:15000000", "medtop:17000000", "medtop:10000000"}
+
+
+_TOKEN_CHARS = st.text(alphabet=st.sampled_from(list("aZ9_ -.,'\u00a3\u2019\u201c\u2014\u00e9\u0130\u00df\u0301\ufb01\u202e\x00\n😀Ω")))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), _TOKEN_CHARS))
+def test_byte_tokens_are_the_regex_tokens(text):
+    # the fast tokeniser (translate + split on bytes) must cut text exactly as TOKEN_RE does,
+    # and its lower-cased list must line up token by token
+    from newskit_themes._engine import count_tokens, split_tokens
+    from newskit_themes._rules import TOKEN_RE
+
+    toks, low = split_tokens(text)
+    expected = TOKEN_RE.findall(text)
+    assert [t.decode("utf-8") for t in toks] == expected
+    assert [t.decode("utf-8") for t in low] == [t.lower() for t in expected]
+    assert count_tokens(text) == len(expected)
+
+
+def test_many_distinct_non_ascii_separators_still_tokenise_like_the_regex():
+    from newskit_themes._engine import split_tokens
+    from newskit_themes._rules import TOKEN_RE
+
+    text = " ".join(f"word{chr(0x2000 + i)}next" for i in range(60)) + " Über ÉCOLE"
+    toks, low = split_tokens(text)
+    assert [t.decode() for t in toks] == TOKEN_RE.findall(text)
+    assert low[-1] == "école".encode()
