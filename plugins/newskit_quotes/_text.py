@@ -30,6 +30,13 @@ def tokens(text: str, start: int, end: int) -> list[tuple[int, int]]:
 _BOUNDS = re.compile(r"[.!?\n](?:(?<=\n)|[.!?]*[\"”’')\]]*(?:\s+|\Z))")
 
 
+#: a period after a letter-like character, unless five ASCII letters precede it: a
+#: superset of the periods that ``_abbreviation`` must look at (the pattern starts with
+#: the literal period so that ``re`` jumps from one to the next at C speed)
+_ABBR_DOT = re.compile(r"\.(?<![a-zA-Z]{5}\.)(?<=[^\W\d_]\.)")
+_start = re.Match.start
+
+
 def _abbreviation(text: str, dot: int, abbreviations: frozenset[str]) -> bool:
     """Whether the period at ``dot`` closes an abbreviation or an initial ("Mr.", "J.")."""
     if dot == 0 or not text[dot - 1].isalpha():
@@ -60,21 +67,23 @@ class Sentences:
     def _scan(self) -> list[int]:
         # found on first use: a document with no candidate never pays for it
         text = self.text
+        spans = list(map(_span, _BOUNDS.finditer(text)))
+        # periods that may close an abbreviation: after a letter, not after five ASCII
+        # letters (a word of five letters or more never is one); checked exactly below
         abbreviations = self.abbreviations
-        ends = []
-        starts = []
-        for m in _BOUNDS.finditer(text):
-            a = m.start()
-            # a period after a word of five letters or more never closes an abbreviation
-            if (
-                text[a] == "."
-                and text[a - 1 : a].isalpha()
-                and not text[a - 5 : a].isalpha()
-                and _abbreviation(text, a, abbreviations)
-            ):
-                continue
-            ends.append(a)
-            starts.append(m.end())
+        drop = {
+            a
+            for a in map(_start, _ABBR_DOT.finditer(text))
+            if text[a - 1 : a].isalpha()
+            and not text[a - 5 : a].isalpha()
+            and _abbreviation(text, a, abbreviations)
+        }
+        if drop:
+            spans = [sp for sp in spans if sp[0] not in drop]
+        if spans:
+            ends, starts = map(list, zip(*spans))
+        else:
+            ends, starts = [], []
         self.ends = ends
         self.starts = starts
         return ends
