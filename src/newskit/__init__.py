@@ -16,7 +16,6 @@ __version__ = "0.1.0"
 __all__ = [
     "ComponentError",
     "ComponentSpec",
-    "ComponentTimeout",
     "ConfigError",
     "Document",
     "ErrorRecord",
@@ -39,7 +38,6 @@ __all__ = [
 
 _WHERE = {
     "ComponentError": "newskit._errors",
-    "ComponentTimeout": "newskit._errors",
     "ConfigError": "newskit._errors",
     "NewskitError": "newskit._errors",
     "PlanError": "newskit._errors",
@@ -64,7 +62,6 @@ _WHERE = {
 if TYPE_CHECKING:
     from newskit._errors import (
         ComponentError,
-        ComponentTimeout,
         ConfigError,
         NewskitError,
         PlanError,

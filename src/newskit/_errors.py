@@ -19,7 +19,6 @@ __all__ = [
     "PlanError",
     "PluginError",
     "ComponentError",
-    "ComponentTimeout",
 ]
 
 
@@ -58,6 +57,3 @@ class ComponentError(NewskitError):
     def __reduce__(self):  # picklable across process boundaries
         return (type(self), (self.component, self.document_id, self.cause))
 
-
-class ComponentTimeout(NewskitError, TimeoutError):
-    """A component took longer than its time budget on one document."""

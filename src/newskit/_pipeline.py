@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import inspect
 import itertools
 import types
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -421,9 +420,3 @@ def _default_pipeline() -> Pipeline:
         _DEFAULT.append(Pipeline())
     return _DEFAULT[0]
 
-
-def accepts_keyword(func: Any, name: str) -> bool:
-    try:
-        return name in inspect.signature(func).parameters
-    except (TypeError, ValueError):
-        return False

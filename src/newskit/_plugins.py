@@ -12,7 +12,7 @@ import functools
 import importlib.metadata
 import os
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -197,6 +197,3 @@ class Registry:
         """Call a (possibly plugin-defined) hook and return its results."""
         return getattr(self.pm.hook, name)(**kwargs)
 
-
-def iter_specs(registry: Registry) -> Iterable[ComponentSpec]:
-    return (spec for spec, _ in registry.components().values())
