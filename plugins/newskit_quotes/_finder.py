@@ -297,6 +297,9 @@ class _Doc:
 
     def _head_end(self, span: tuple[int, int]) -> int:
         """End of a noun phrase's head: before its first linking preposition."""
+        words = self.low[span[0] : span[1]].split()
+        if all(map(str.isalpha, words)) and self.lex.np_link.isdisjoint(words[1:]):
+            return span[1]  # cheap: words of letters only (so tokens), none a linking word
         for a, b in tokens(self.text, span[0], span[1]):
             if a > span[0] and self.low[a:b] in self.lex.np_link:
                 return a

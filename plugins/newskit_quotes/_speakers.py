@@ -123,6 +123,9 @@ class Resolver:
         """End of a noun phrase's head: before the first linking preposition."""
         link = self.lex.np_link
         low = self.low
+        words = low[s:e].split()
+        if all(map(str.isalpha, words)) and link.isdisjoint(words[1:]):
+            return e  # cheap: words of letters only (so tokens), none a linking word
         for m in TOKEN.finditer(self.text, s, e):
             a, b = m.span()
             if a > s and low[a:b] in link:
