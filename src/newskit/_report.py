@@ -79,7 +79,9 @@ def format_report(result: Result) -> str:
         ref = q.refs.get("speaker")
         if ref and result.get(ref) is not None and result.get(ref).value:  # type: ignore[union-attr]
             linked = f" [{result.get(ref).value}]"  # type: ignore[union-attr]
-        out.append(f"  - {speaker}{linked} ({q.label}, {q.attributes.get('cue', '')!s}): “{_clip(q.text, 90)}”")
+        cue = q.attributes.get("cue")
+        how = f"{q.label}, {cue}" if cue else f"{q.label}, continues the previous quote"
+        out.append(f"  - {speaker}{linked} ({how}): “{_clip(q.text, 90)}”")
     dates = result.of_kind("date")
     out.append(f"\n  Dates ({len(dates)})")
     for d in dates:
@@ -97,8 +99,8 @@ def format_report(result: Result) -> str:
             seen[key].append(form)
     for (value, name, label), forms in seen.items():
         out.append(f"  - {name} [{value or 'NIL'}] {label}: {', '.join(_clip(f, 40) for f in forms)}")
-    themes = result.of_kind("theme")
-    out.append(f"\n  Themes ({len(themes)})")
+    themes = sorted(result.of_kind("theme"), key=lambda t: -(t.confidence or 0.0))
+    out.append(f"\n  Themes ({len(themes)}, most confident first)")
     for t in themes:
         conf = f"{t.confidence:.2f}" if t.confidence is not None else "-"
         ev = _evidence(result, t)
