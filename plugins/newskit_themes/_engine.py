@@ -176,6 +176,7 @@ class ThemeTagger:
         self.stem_lens_cs = sorted({len(s) for s in self.stem_cs})
         # caches by surface form (UTF-8 bytes of a token), filled as words are first seen
         self.single: dict[bytes, tuple[tuple[int, float], ...]] = {}  # node, weight (rolled up)
+        self.single_d: dict[bytes, dict[int, float]] = {}  # the same as a dict
         self.own: dict[bytes, dict[int, float]] = {}  # term -> weight (not rolled up)
         self.phrase: dict[bytes, tuple] = {}  # phrase/negative rows anchored on this word
         self.seen: set[bytes] = set()
@@ -256,6 +257,7 @@ class ThemeTagger:
                     single[node] = w
         if single:
             self.single[btok] = tuple(single.items())
+            self.single_d[btok] = single
             self.own[btok] = own
         if phrase:  # keyed on the next word to check when that word is a plain one
             generic: list[int] = []
@@ -277,6 +279,7 @@ class ThemeTagger:
         if fresh:
             if len(self.seen) > _CACHE_LIMIT:
                 self.single.clear()
+                self.single_d.clear()
                 self.own.clear()
                 self.phrase.clear()
                 self.seen.clear()
@@ -335,25 +338,27 @@ class ThemeTagger:
             zl = ztx = {}
         # in a fixed order, so that ties among evidence rank the same way every run
         hits = sorted(hits)
+        # the words of the title and the lead need the zone weights; the others count 1, 1/2, ...
+        special = zl.keys() | ztx.keys() | ttc.keys()
         cget, tget, xget, lget = counts.get, ttc.get, ztx.get, zl.get
         for surface in hits:
-            nl_ = lget(surface, 0)
-            nti = tget(surface, 0)
-            nt = nti + xget(surface, 0)
-            a3 = cget(surface, 0) + nti
-            if nt == 0 and nl_ == 0:
+            if surface not in special:
+                a3 = cget(surface, 0)
                 f = H[a3] if a3 <= top else H[top]
             else:
+                nl_ = lget(surface, 0)
+                nti = tget(surface, 0)
+                nt = nti + xget(surface, 0)
+                a3 = cget(surface, 0) + nti
                 a2 = nt + nl_
                 if a3 > top:
                     nt, a2, a3 = min(nt, top), min(a2, top), top
                 f = tw * H[nt] + lw * (H[a2] - H[nt]) + (H[a3] - H[a2])
             gi = len(groups)
-            groups.append(("w", surface, f, None))
+            groups.append(("w", surface, f, None, None))
             for node, w in single[surface]:
-                v = w * f
-                score[node] += v
-                contrib[node].append((v, gi))
+                score[node] += w * f
+                contrib[node].append(gi)
         # phrases and negative cues: found through their opening word pair, or (for the
         # few that open with a stem) through their anchor word
         occ: dict[str, list] = {}
@@ -445,8 +450,6 @@ class ThemeTagger:
         for key, (rows, at, first) in occ.items():
             factors = sorted(at.values(), reverse=True)
             f = sum(v / (k + 1) for k, v in enumerate(factors)) if len(factors) > 1 else factors[0]
-            gi = len(groups)
-            groups.append(("p", key, f, first))
             if len(rows) == 1:
                 nodes = next(iter(rows.values())).nodes
             else:  # the same words as a cue of several themes: best weight per theme
@@ -455,10 +458,11 @@ class ThemeTagger:
                     for node, w in row.nodes.items():
                         if w > nodes.get(node, 0.0):
                             nodes[node] = w
+            gi = len(groups)
+            groups.append(("p", key, f, first, nodes))
             for node, w in nodes.items():
-                v = w * f
-                score[node] += v
-                contrib[node].append((v, gi))
+                score[node] += w * f
+                contrib[node].append(gi)
         # entity cues
         if entities and cfg.use_entities and self.entity_rows:
             er = self.entity_rows
@@ -483,11 +487,11 @@ class ThemeTagger:
                 factors.sort(reverse=True)
                 f = sum(v / (j + 1) for j, v in enumerate(factors))
                 gi = len(groups)
-                groups.append(("e", k, f, first))
-                for node, w in self.entity_nodes[k].items():
-                    v = w * f
-                    score[node] += v
-                    contrib[node].append((v, gi))
+                nodes = self.entity_nodes[k]
+                groups.append(("e", k, f, first, nodes))
+                for node, w in nodes.items():
+                    score[node] += w * f
+                    contrib[node].append(gi)
         # negative cues cancel the theme's cues they overlap and subtract their weight
         own = self.own
         for row, ztoks, start, end, factor in neg:
@@ -518,17 +522,23 @@ class ThemeTagger:
         groups, contrib, toks = raw["groups"], raw["contrib"], raw["toks"]
         found: dict[int, tuple[int, int] | None] = {}
         out = {}
+        single_d = self.single_d
         for n in nodes:
             items = contrib.get(n)
             if not items:
                 out[n] = []
                 continue
-            items = sorted(items, key=_neg_value)
+            values = []
+            for gi in items:
+                g = groups[gi]
+                table = g[4] if g[4] is not None else single_d[g[1]]
+                values.append((-table[n] * g[2], gi))
+            values.sort(key=_first_item)
             spans: list[list[int]] = []
-            for _v, gi in items:
+            for _v, gi in values:
                 span = found.get(gi, False)
                 if span is False:
-                    kind, key, _f, first = groups[gi]
+                    kind, key, _f, first, _t = groups[gi]
                     span = None
                     if kind == "w":
                         word = key.decode("utf-8")
@@ -783,8 +793,8 @@ def _sigmoid(z: float) -> float:
     return e / (1.0 + e)
 
 
-def _neg_value(item: tuple[float, int]) -> float:
-    return -item[0]
+def _first_item(item: tuple[float, int]) -> float:
+    return item[0]
 
 
 def _token_span(text: str, toks: list[bytes], first: int, last: int) -> tuple[int, int] | None:
@@ -838,6 +848,9 @@ def split_tokens(text: str) -> tuple[list[bytes], list[bytes]]:
     safe = _ascii_safe(text)
     if safe is None:
         toks = [t.encode("utf-8") for t in TOKEN_RE.findall(text)]
+    elif safe.isascii():  # only separators such as "£" or curly quotes were non-ASCII
+        raw = safe.encode("ascii").translate(_BYTE_TABLE)
+        return raw.split(), raw.lower().split()
     else:
         toks = safe.encode("utf-8").translate(_BYTE_TABLE).split()
         low = safe.lower().encode("utf-8").translate(_BYTE_TABLE).split()
