@@ -691,7 +691,8 @@ class _Doc:
         text = self.text
         low = self.low
         lex = self.lex
-        if not cue.bare and low.find("that", b, b + 90) == -1:
+        has_that = low.find("that", b, b + 90) != -1
+        if not cue.bare and not has_that:
             return None  # cheap: no "that" near and no bare clause possible
         # cheap: a cue followed by punctuation other than a comma (", he said." "said:")
         # has neither a "that" clause nor a bare one
@@ -709,7 +710,7 @@ class _Doc:
         toks = list(islice(map(_span, TOKEN.finditer(text, b, min(self.n, b + 90))), 15))
         # "said (on Monday / to reporters / in a statement) that …"
         first: str | None = None
-        for idx, (s, e) in enumerate(toks[: _GAP + 1]):
+        for idx, (s, e) in enumerate(toks[: _GAP + 1] if has_that else ()):
             w = low[s:e]
             if w == "that":
                 if first is not None and not (
