@@ -125,6 +125,14 @@ class Linker:
                 (r["id"], float(r["prior"]), tuple(r.get("cues", []))) for r in amb["readings"]
             ]
         self._cue_res: dict[str, re.Pattern] = {}
+        acr = rules.get("acronyms", {})
+        #: entity types whose acronyms link only in context (``[acronyms]`` in rules.toml)
+        self.ctx_types = frozenset(acr.get("context_types", ()))
+        self.acr_never = frozenset(acr.get("never", ()))
+        self.acr_always = frozenset(acr.get("always", ()))
+        #: surface → does it name an entity of ``ctx_types`` by acronym (filled lazily)
+        self._ctx_surface: dict[str, bool] = {}
+        self.cap_after_re = re.compile(rf"[ \t\u00a0]+{_UP}")
         #: (entity, via, literal) or (NIL surface, via) → label, value and the shared attributes
         self._attr_cache: dict[tuple, tuple] = {}
         self._holders: dict[tuple, list[int]] = {}
@@ -366,13 +374,62 @@ class Linker:
             rx = self._cue_res[cue] = re.compile(rf"(?<!\w){re.escape(cue)}(?!\w)")
         return rx.search(text) is not None
 
+    def _is_ctx(self, surface: str) -> bool:
+        got = self._ctx_surface.get(surface)
+        if got is None:
+            ents = self.kb.entities
+            got = any(via == "acronym" and ents[i].type in self.ctx_types
+                      for i, via in self.kb.alias.get(surface, ()))
+            if len(self._ctx_surface) > _PLAN_CACHE:
+                self._ctx_surface.clear()
+            self._ctx_surface[surface] = got
+        return got
+
+    def _context_acronyms(self, text: str, mentions: list[_Mention]) -> None:
+        """Acronyms of context-bound types (parties) keep a candidate only if its country is
+        mentioned in the document, the acronym does not run on into a longer capitalised name
+        and is no common abbreviation; a mention left with no candidate is dropped."""
+        is_ctx = self._is_ctx
+        bound = [mm for mm in mentions if not mm.nil and is_ctx(mm.surface)]
+        if not bound:
+            return
+        ents = self.kb.entities
+        skip = {id(mm) for mm in bound}
+        ctx: set = set()
+        for mm in mentions:
+            if mm.nil or id(mm) in skip:
+                continue
+            e = ents[mm.cands[0][0]]
+            if e.type in ("country", "territory"):
+                ctx.add(e.id)
+            if e.country is not None:
+                ctx.add(e.country)
+            if e.capital_of is not None:
+                ctx.add(e.capital_of)
+        types, never, always = self.ctx_types, self.acr_never, self.acr_always
+        for mm in bound:
+            run_on = self.cap_after_re.match(text, mm.end) is not None
+            keep = []
+            for idx, via in mm.cands:
+                e = ents[idx]
+                if via == "acronym" and e.type in types and e.id not in always:
+                    if run_on or mm.surface in never or e.country not in ctx:
+                        continue
+                keep.append((idx, via))
+            if not keep:
+                mm.drop = True
+            elif len(keep) < len(mm.cands):
+                mm.cands = tuple(keep)
+
     def _resolve(self, text: str, mentions: list[_Mention]) -> None:
         ents = self.kb.entities
         by_id = self.kb.by_id
         countries = set()
         present: dict[str, bool] = {}  # cue word → found in this document
+        if self.ctx_types:
+            self._context_acronyms(text, mentions)
         for mm in mentions:
-            if mm.nil:
+            if mm.nil or mm.drop:
                 continue
             if len(mm.cands) == 1 or mm.surface not in self.ambiguous:
                 idx, via = mm.cands[0]
@@ -382,7 +439,7 @@ class Linker:
                 if e.type == "country" and len(mm.cands) == 1:
                     countries.add(e.id)
         for mm in mentions:
-            if mm.nil:
+            if mm.nil or mm.drop:
                 continue
             readings = self.ambiguous.get(mm.surface)
             if readings is not None:
