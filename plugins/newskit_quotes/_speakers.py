@@ -245,7 +245,9 @@ class Resolver:
                     return h
             if step > 0:
                 if self.ents:
-                    i = bisect_left(self.starts, lo)
+                    # (entities of a very long sentence: only those within twice the
+                    # look-back, so that each pronoun's walk stays bounded)
+                    i = bisect_left(self.starts, max(lo, pos - 2 * _LOOKBACK))
                     j = bisect_right(self.starts, hi - 1)
                     for ent in self.ents[i:j]:
                         sp = self._entity_speaker(ent, ent.start)
