@@ -40,7 +40,7 @@ _FUNCTION_WORDS = frozenset(
 
 class Term:
     __slots__ = ("index", "code", "label", "broader", "parent", "level", "taxonomy", "requires",
-                 "rolls_up")
+                 "rolls_up", "rollup")
 
     def __init__(self, index: int, rule: Rule) -> None:
         self.index = index
@@ -52,6 +52,7 @@ class Term:
         self.taxonomy = rule.taxonomy or IPTC
         self.requires = rule.requires
         self.rolls_up = not rule.requires
+        self.rollup = rule.rollup
 
 
 class _CueRow:
@@ -209,8 +210,12 @@ class ThemeTagger:
         if self.terms[term].rolls_up:
             cap = self.config.top_level_cap
             p = self.terms[term].parent
+            w = weight * self.terms[term].rollup
             while p >= 0:
-                nodes[p] = min(weight, cap) if self.terms[p].parent < 0 else weight
+                if w <= 0:
+                    break
+                nodes[p] = min(w, cap) if self.terms[p].parent < 0 else w
+                w *= self.terms[p].rollup
                 p = self.terms[p].parent
         return nodes
 

@@ -47,6 +47,7 @@ _KEYS = {
     "requires": "list of theme codes and entity QIDs that must all be present",
     "replace": "true to drop the earlier rules of this code",
     "enabled": "false to switch the theme off",
+    "rollup": "share (0 to 1) of this theme's cue weights passed on to its broader themes",
 }
 MIN_STEM = 3
 
@@ -90,6 +91,7 @@ class Rule:
     entities: list[EntityCue] = attrs.Factory(list)
     requires: tuple[str, ...] = ()
     enabled: bool = True
+    rollup: float = 1.0
     origin: str = ""
 
 
@@ -265,6 +267,12 @@ def check_record(record: Any, where: _Where, default_taxonomy: str | None) -> Re
             fields[key] = value.strip()
     if "taxonomy" not in fields and default_taxonomy:
         fields["taxonomy"] = default_taxonomy
+    if "rollup" in record:
+        value = record["rollup"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+            raise where.fail("rollup", f"expected a number from 0 to 1, got {value!r}",
+                             "write rollup = 0.5 (half of each cue weight reaches the broader themes)")
+        fields["rollup"] = float(value)
     for key in ("replace", "enabled"):
         if key in record:
             if not isinstance(record[key], bool):
@@ -390,6 +398,7 @@ def merge(rules: dict[str, Rule], records: Sequence[Record]) -> None:
         rule.broader = f.get("broader", rule.broader)
         rule.taxonomy = f.get("taxonomy", rule.taxonomy)
         rule.enabled = f.get("enabled", rule.enabled)
+        rule.rollup = f.get("rollup", rule.rollup)
         rule.cues.extend(rec.cues)
         rule.negative.extend(rec.negative)
         rule.entities.extend(rec.entities)

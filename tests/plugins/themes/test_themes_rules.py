@@ -172,6 +172,7 @@ def test_hook_adds_rules():
         ('[[theme]]\ncode = "acme:x"\nlabel = "X"\nbroader = "acme:nowhere"\n', "broader"),
         ('[[theme]]\ncode = "medtop:20000639"\ncues = ["emb{assy"]\n', "braces"),
         ('[[theme]\ncode = 1\n', "not valid TOML"),
+        ('[[theme]]\ncode = "medtop:20000639"\nrollup = 2\n', "from 0 to 1"),
     ],
 )
 def test_bad_rule_file_names_file_line_and_fix(tmp_path, body, needle):
@@ -196,3 +197,18 @@ def test_no_builtin_rules_means_only_custom_themes(tmp_path):
     found = themes("Cats and more cats at the embassy.", config={"builtin_rules": False, "rule_paths": [str(path)],
                                                                "threshold": 0.05})
     assert set(found) == {"acme:cats"}
+
+
+def test_rollup_passes_a_share_of_the_weight_to_broader_themes(tmp_path):
+    rules = (
+        '[[theme]]\ncode = "acme:pets"\nlabel = "pets"\ncues = ["pet{,s}^1"]\n\n'
+        '[[theme]]\ncode = "acme:cats"\nlabel = "cats"\nbroader = "acme:pets"\ncues = ["cat{,s}^1.6"]\n'
+    )
+    path = tmp_path / "pets.toml"
+    path.write_text(rules, encoding="utf-8")
+    config = {"builtin_rules": False, "rule_paths": [str(path)], "threshold": 0.0}
+    full = themes("A cat sat.", config=config)
+    path.write_text(rules + "rollup = 0.25\n", encoding="utf-8")
+    quarter = themes("A cat sat.", config=config)
+    assert full["acme:cats"].attributes["score"] == quarter["acme:cats"].attributes["score"]
+    assert quarter["acme:pets"].attributes["score"] == pytest.approx(full["acme:pets"].attributes["score"] / 4)
