@@ -79,7 +79,7 @@ class Linker:
         sep = r"(?:[ \t\u00a0]+|-|['’]s[ \t\u00a0]+|(?<=\b[A-Z])\.[ \t\u00a0]*)"
         # group 1 is None for a one-token run (the common case, looked up directly)
         self.run_re = re.compile(
-            rf"{_TOK}((?:{sep}(?=[a-z{re.escape(_UPPER)}])(?:(?:{conn}){sep}|d['’])*{_TOK})+)?"
+            rf"{_TOK}((?:{sep}(?=[a-z&{re.escape(_UPPER)}])(?:(?:{conn}){sep}|d['’])*{_TOK})+)?"
         )
         # first token of every multi-token alias → the most tokens an alias starting with it has
         self.first: dict[str, int] = {}
@@ -120,9 +120,12 @@ class Linker:
         self.nominal_lower_re = re.compile("t" + nominal)
         self.nominal_upper_re = re.compile("T" + nominal)
         self.ambiguous: dict[str, list[tuple[str, float, tuple[str, ...]]]] = {}
+        cue_lists = rules.get("cue_lists", {})
         for amb in rules.get("ambiguous", []):
             self.ambiguous[amb["surface"]] = [
-                (r["id"], float(r["prior"]), tuple(r.get("cues", []))) for r in amb["readings"]
+                (r["id"], float(r["prior"]),
+                 tuple(r.get("cues", [])) + tuple(cue_lists.get(r.get("cue_list", ""), ())))
+                for r in amb["readings"]
             ]
         self._cue_res: dict[str, re.Pattern] = {}
         acr = rules.get("acronyms", {})
@@ -157,7 +160,7 @@ class Linker:
         alias = kb.alias
         mentions: list[_Mention] = []
         pending: list[tuple[int, int, bool]] = []  # single unmatched tokens: start, end, after title
-        nil_short: set[str] = set()
+        nil_short: dict[str, str] = {}  # a NIL person's last word → the full name first seen
         short = kb.short
         non_names = self.non_names
         titles = self.titles
@@ -190,7 +193,7 @@ class Linker:
                     ms = _Mention(s + rs, s + re_, (), out[4])
                     ms.nil = True
                     mentions.append(ms)
-                    nil_short.add(word)
+                    nil_short.setdefault(word, out[4])
                 else:
                     maybe_nil.append((s + rs, s + re_, word))
                     maybe_last.add(word)
@@ -199,8 +202,9 @@ class Linker:
         if not mentions and not pending:
             return self._nominal_only(text, when, mentions)
         self._resolve(text, mentions)
-        persons = {mm.ent for mm in mentions if mm.ent is not None and ents[mm.ent].type == "person"}
-        self._shorts(text, pending, persons, nil_short, mentions)
+        # entities named in the document: their short forms ("Putin", "City") link to them
+        named = {mm.ent for mm in mentions if mm.ent is not None and not mm.drop}
+        self._shorts(text, pending, named, nil_short, mentions)
         if self.metonymy:
             self._metonymy(text, mentions)
         mentions.sort(key=lambda mm: mm.start)
@@ -329,7 +333,7 @@ class Linker:
             return _NOTHING
         return tuple(found), tuple(stretches)
 
-    def _repeated_names(self, text: str, maybe: list, mentions: list, nil_short: set) -> None:
+    def _repeated_names(self, text: str, maybe: list, mentions: list, nil_short: dict) -> None:
         """Unknown two- or three-word names whose last word recurs alone are NIL persons.
 
         A word counts where it stands alone (no word character on either side); as with one
@@ -362,7 +366,7 @@ class Linker:
                 ms = _Mention(s, e, (), text[s:e])
                 ms.nil = True
                 mentions.append(ms)
-                nil_short.add(w)
+                nil_short.setdefault(w, ms.surface)
 
     # -- disambiguation -------------------------------------------------------------------
 
@@ -482,7 +486,7 @@ class Linker:
                 if mm.via == "acronym" and len(mm.surface) <= 3:
                     mm.conf = 0.85
 
-    def _shorts(self, text: str, pending: list, persons: set, nil_short: set, mentions: list) -> None:
+    def _shorts(self, text: str, pending: list, persons: set, nil_short: dict, mentions: list) -> None:
         ents = self.kb.entities
         short = self.kb.short
         for s, e, after_title in pending:
@@ -492,7 +496,8 @@ class Linker:
                 inside = [i for i in cands if i in persons]
                 if len(inside) == 1:
                     mm = _Mention(s, e, (), word)
-                    mm.ent, mm.via, mm.conf = inside[0], "surname", 0.9
+                    mm.ent, mm.conf = inside[0], 0.9
+                    mm.via = "surname" if ents[inside[0]].type == "person" else "short"
                     mentions.append(mm)
                     continue
                 if len(inside) > 1:
@@ -500,6 +505,7 @@ class Linker:
             if word in nil_short or (after_title and word not in self.given):
                 mm = _Mention(s, e, (), word)
                 mm.nil, mm.via = True, "surname"
+                mm.value = nil_short.get(word)  # the full name this surname stands for
                 mentions.append(mm)
                 continue
             if cands and len(cands) == 1 and word not in self.given and not after_title:
@@ -712,10 +718,11 @@ class Linker:
             start, end, via = mm.start, mm.end, mm.via
             surface = text[start:end]
             if mm.nil:
-                key = (surface, via)  # a str first: never the key of a linked entity
+                name = mm.value or surface
+                key = (surface, via, name)  # a str first: never the key of a linked entity
                 hit = cache.get(key)
                 if hit is None:
-                    attrs = {"name": surface, "via": via, "type": "person", "tags": []}
+                    attrs = {"name": name, "via": via, "type": "person", "tags": []}
                     f = finding("entity", start, end, surface, label="PERSON", value=None,
                                 confidence=0.5, attributes=attrs)
                     cache[key] = ("PERSON", None, f.attributes)

@@ -9,7 +9,9 @@ Inputs (facts only — names, QIDs, offices, dates, gender):
 - ``<shared>/people.jsonl`` (Wikidata, CC0: heads of state and government, ministers)
 - ``<shared>/parties.jsonl`` (Party Facts, MIT)
 - ``curated/*.tsv`` beside this script: the project's own hand-written tables (organisations,
-  companies, media, seats of power, regions, demonyms, country overrides, person corrections).
+  companies, media, sports clubs and competitions, seats of power, regions, demonyms, country
+  overrides, person corrections). ``sports.tsv`` has an eighth column of short forms ("City",
+  "Spurs") that link only after the full name in the same document.
 
 The share-alike lists (``intl_orgs.jsonl``, ``demonyms.tsv``) are never read here; they serve
 only ``check_curated.py`` to check hand-written QIDs.
@@ -314,10 +316,10 @@ class Builder:
 
     def curated(self) -> None:
         labels = {"person": "PERSON"}
-        for name in ("orgs.tsv", "companies.tsv", "media.tsv", "regions.tsv"):
+        for name in ("orgs.tsv", "companies.tsv", "media.tsv", "regions.tsv", "sports.tsv"):
             for row in read_tsv(name):
-                row += [""] * (7 - len(row))
-                eid, label, kind, aliases, acronyms, tags, ner = row[:7]
+                row += [""] * (8 - len(row))
+                eid, label, kind, aliases, acronyms, tags, ner, short = row[:8]
                 check_id(eid, name)
                 acr = split(acronyms)
                 al = [a for a in [label, *split(aliases)] if a not in acr]
@@ -326,7 +328,7 @@ class Builder:
                 self.add(
                     eid, n=label, l=ner or labels.get(kind, "ORG"), t=kind,
                     a=[a[4:] if a.startswith("the ") else a for a in al], ac=acr,
-                    tg=split(tags), p=prior,
+                    tg=split(tags), p=prior, sh=split(short),
                 )
         for row in read_tsv("seats.tsv"):
             row += [""] * (5 - len(row))
