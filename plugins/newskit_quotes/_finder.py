@@ -236,10 +236,14 @@ class _Doc:
             return False
         return prev in self.lex.determiners or prev.endswith(("'s", "’s", "s'", "s’"))
 
-    def subject_before(self, v: int, floor: int) -> tuple[tuple[int, int] | None, str]:
-        """The subject noun phrase that ends right before the cue at ``v``."""
+    def subject_before(
+        self, v: int, floor: int, toks: list[tuple[int, int]] | None = None
+    ) -> tuple[tuple[int, int] | None, str]:
+        """The subject noun phrase that ends right before the cue at ``v`` (``toks``: the
+        tokens of that window when the caller has them already; never modified)."""
         lex = self.lex
-        toks = tokens(self.text, max(floor, v - 90), v)
+        if toks is None:
+            toks = tokens(self.text, max(floor, v - 90), v)
         low = self.low
         i = len(toks) - 1
         cue_word = low[v : v + 12].split(" ", 1)[0]
@@ -467,11 +471,13 @@ class _Doc:
         nl = self.text.find("\n", p, a)
         if nl != -1:
             return None
-        frame = tokens(self.text, p, a)
+        window = tokens(self.text, p, a)  # also the subject's window: a - p <= _AFTER_REACH
         low = self.low
         lex = self.lex
-        while frame and low[frame[0][0] : frame[0][1]] in (",", "—", "–", "-"):
-            frame.pop(0)
+        f0 = 0
+        while f0 < len(window) and low[window[f0][0] : window[f0][1]] in (",", "—", "–", "-"):
+            f0 += 1
+        frame = window[f0:] if f0 else window
         content_end = self.text[q.end - 1] if q.end > q.start else ""
         first = frame[0][0] if frame else a
         if content_end == "." and not self.text[first].islower():
@@ -493,7 +499,7 @@ class _Doc:
                 return None
         if len(frame) > 12:
             return None
-        sp, mode = self.subject_before(a, p)
+        sp, mode = self.subject_before(a, p, window)
         if sp is None:
             return None
         return k, sp, mode, b
