@@ -25,6 +25,7 @@ _DOUBLE = re.compile('["“”„«»]')
 _SINGLE = re.compile("['‘’‹›](?:(?<![^\\W_]['‘’‹›])|(?![^\\W_]))")
 
 _OPEN, _CLOSE, _EITHER = 1, 2, 3
+_start = re.Match.start
 
 #: characters after which a mark opens (besides whitespace)
 _OPEN_LEFT = frozenset("([{—–-/\"“”„'‘’«»‹›")
@@ -156,10 +157,10 @@ def find_quoted(text: str, single_quotes: bool = True) -> list[Quoted]:
     if '"' not in text and "“" not in text and "”" not in text and "„" not in text and "«" not in text:
         doubles: list[Quoted] = []
     else:
-        doubles = _pair(text, [m.start() for m in _DOUBLE.finditer(text)], _role_double, False)
+        doubles = _pair(text, list(map(_start, _DOUBLE.finditer(text))), _role_double, False)
     if not single_quotes or ("'" not in text and "‘" not in text and "’" not in text and "‹" not in text):
         return doubles
-    positions = [m.start() for m in _SINGLE.finditer(text)]
+    positions = list(map(_start, _SINGLE.finditer(text)))
     if doubles:
         starts = [q.open for q in doubles]
         keep = []
