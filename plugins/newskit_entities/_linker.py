@@ -97,6 +97,8 @@ class Linker:
             self.titles.update(t.replace("-", " ").split())
         self.given = frozenset(rules["given_names"])
         self.non_names = frozenset(rules["non_names"])
+        self.not_person = frozenset(rules.get("not_person_words", ()))
+        self.person_conn = frozenset(rules.get("person_connectors", ()))
         m = rules["metonymy"]
         self.lit_before = frozenset(m["literal_before"])
         self.lit_after = frozenset(w for w in m["literal_after"] if not w.startswith("-"))
@@ -285,6 +287,8 @@ class Linker:
         # unmatched stretches of tokens a..b: NIL persons and short forms
         stretches = []
         titles = self.titles
+        not_person = self.not_person
+        person_conn = self.person_conn
         k = 0
         while k < n:
             if covered[k]:
@@ -309,8 +313,11 @@ class Linker:
             size = b - a + 1
             if 2 <= size <= 4:
                 names = words[a:b + 1]
-                if any(w in non_names for w in names):
+                if any(w in non_names or w in not_person for w in names):
                     continue
+                if any(run[toks[x][1]:toks[x + 1][0]].strip(" \t\u00a0-'’.") not in person_conn
+                       and run[toks[x][1]:toks[x + 1][0]].strip(" \t\u00a0-'’.") for x in range(a, b)):
+                    continue  # joined by "and", "for", "of", "&": not one person's name
                 ts, te = toks[a][0], toks[b][1]
                 nil = (_NIL, ts, te, names[-1], run[ts:te])
                 if titled or names[0] in given:

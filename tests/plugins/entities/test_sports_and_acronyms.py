@@ -99,3 +99,19 @@ def test_ampersand_inside_a_name(run):
     found, _ = run("Brighton & Hove Albion won. Brighton are fifth.")
     assert found["Brighton & Hove Albion"].value == "Q19453"
     assert found["Brighton"].value == "Q19453"
+
+
+def test_unknown_org_names_and_coordinations_are_no_nil_persons(run):
+    text = ("Land Registry figures rose, the Land Registry said; Registry staff agreed. "
+            "Gallas and Duff played; Duff scored. Both McKenzie and Watkins came on; Watkins starred.")
+    found, result = run(text)
+    nil = {f.text for f in result.of_kind("entity") if f.value is None}
+    assert not any("Registry" in n for n in nil)
+    assert "Gallas and Duff" not in nil and "McKenzie and Watkins" not in nil
+    assert not any(n.startswith("Both") for n in nil)
+    # a repeated surname still makes an unknown two-word name a person
+    found, _ = run("Anneliese Dodds spoke first. Dodds said workers needed certainty.")
+    assert found["Anneliese Dodds"].value is None and found["Dodds"].attributes["via"] == "surname"
+    # name-internal connectors are kept ("van", "bin")
+    found, _ = run("Mark van Gisbergen kicked the goal; van Gisbergen was calm. Gisbergen smiled.")
+    assert any(f.text == "Mark van Gisbergen" for f in found.values())
