@@ -206,7 +206,7 @@ class Linker:
         self._resolve(text, mentions)
         # entities named in the document: their short forms ("Putin", "City") link to them
         named = {mm.ent for mm in mentions if mm.ent is not None and not mm.drop}
-        self._shorts(text, pending, named, nil_short, mentions)
+        self._shorts(text, pending, named, nil_short, mentions, when)
         if self.metonymy:
             self._metonymy(text, mentions)
         mentions.sort(key=lambda mm: mm.start)
@@ -396,6 +396,23 @@ class Linker:
             self._ctx_surface[surface] = got
         return got
 
+    def _doc_countries(self, mentions: list[_Mention], skip: set = frozenset()) -> set:
+        """Countries the document mentions: named countries (or demonyms), and the countries of
+        the places, parties and bodies named in it (mentions in ``skip`` left out)."""
+        ents = self.kb.entities
+        ctx: set = set()
+        for mm in mentions:
+            if mm.nil or mm.drop or id(mm) in skip or not mm.cands:
+                continue
+            e = ents[mm.ent if mm.ent is not None else mm.cands[0][0]]
+            if e.type in ("country", "territory"):
+                ctx.add(e.id)
+            if e.country is not None:
+                ctx.add(e.country)
+            if e.capital_of is not None:
+                ctx.add(e.capital_of)
+        return ctx
+
     def _context_acronyms(self, text: str, mentions: list[_Mention]) -> None:
         """Acronyms of context-bound types (parties) keep a candidate only if its country is
         mentioned in the document, the acronym does not run on into a longer capitalised name
@@ -405,18 +422,7 @@ class Linker:
         if not bound:
             return
         ents = self.kb.entities
-        skip = {id(mm) for mm in bound}
-        ctx: set = set()
-        for mm in mentions:
-            if mm.nil or id(mm) in skip:
-                continue
-            e = ents[mm.cands[0][0]]
-            if e.type in ("country", "territory"):
-                ctx.add(e.id)
-            if e.country is not None:
-                ctx.add(e.country)
-            if e.capital_of is not None:
-                ctx.add(e.capital_of)
+        ctx = self._doc_countries(mentions, {id(mm) for mm in bound})
         types, never, always = self.ctx_types, self.acr_never, self.acr_always
         for mm in bound:
             run_on = self.cap_after_re.match(text, mm.end) is not None
@@ -493,7 +499,9 @@ class Linker:
                 if mm.via == "acronym" and len(mm.surface) <= 3:
                     mm.conf = 0.85
 
-    def _shorts(self, text: str, pending: list, persons: set, nil_short: dict, mentions: list) -> None:
+    def _shorts(self, text: str, pending: list, persons: set, nil_short: dict, mentions: list,
+                when: str | None = None) -> None:
+        countries = None  # the document's countries, computed when first needed
         ents = self.kb.entities
         short = self.kb.short
         for s, e, after_title in pending:
@@ -518,6 +526,14 @@ class Linker:
             if cands and len(cands) == 1 and word not in self.given and not after_title:
                 p = ents[cands[0]]
                 if p.type == "person" and any(o[0] in OFFICE_ROLES for o in p.offices):
+                    # without an antecedent, only an office holder of a country the document
+                    # mentions, in office at the publication date when it is known
+                    if countries is None:
+                        countries = self._doc_countries(mentions)
+                    if not any(o[0] in OFFICE_ROLES and o[1] in countries for o in p.offices):
+                        continue
+                    if when is not None and not p.active(OFFICE_ROLES, None, when):
+                        continue
                     mm = _Mention(s, e, (), word)
                     mm.ent, mm.via, mm.conf = cands[0], "surname", 0.6
                     mentions.append(mm)

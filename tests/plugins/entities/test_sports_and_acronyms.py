@@ -115,3 +115,12 @@ def test_unknown_org_names_and_coordinations_are_no_nil_persons(run):
     # name-internal connectors are kept ("van", "bin")
     found, _ = run("Mark van Gisbergen kicked the goal; van Gisbergen was calm. Gisbergen smiled.")
     assert any(f.text == "Mark van Gisbergen" for f in found.values())
+
+
+def test_office_holder_surname_without_antecedent_needs_the_country(run):
+    # "Nielsen" alone is a Faroese prime minister's surname in the KB, but nothing in this
+    # sports text mentions the Faroe Islands
+    found, _ = run("Subs: Marshall, Nielsen, Lambert. Nielsen came on late.", published_at="2021-06-01")
+    assert "Nielsen" not in found or found["Nielsen"].value is None
+    found, _ = run("Scholz said on Monday that Germany would send more aid.", published_at="2022-06-01")
+    assert found["Scholz"].value == "Q61053"
