@@ -124,3 +124,14 @@ def test_office_holder_surname_without_antecedent_needs_the_country(run):
     assert "Nielsen" not in found or found["Nielsen"].value is None
     found, _ = run("Scholz said on Monday that Germany would send more aid.", published_at="2022-06-01")
     assert found["Scholz"].value == "Q61053"
+
+
+def test_acronyms_that_are_common_nouns_need_their_context(run):
+    found, _ = run("CCTV footage showed the men, police said.")
+    assert "CCTV" not in found
+    found, _ = run("China's state broadcaster CCTV said Beijing would respond.")
+    assert found["CCTV"].attributes["type"] == "media"
+    found, _ = run("Protesters destroyed GM crops planted by farmers in a trial.")
+    assert "GM" not in found
+    found, _ = run("GM recalled 200,000 cars made in Detroit.")
+    assert found["GM"].attributes["type"] == "company"
