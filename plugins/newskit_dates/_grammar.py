@@ -187,89 +187,6 @@ def join_rules(branches: Mapping[str, str], names: Iterable[str]) -> str:
     return r"(?<![\w'’])(?:" + "|".join(b for n, b in branches.items() if n in wanted) + ")"
 
 
-def first_chars(pattern: str) -> tuple[frozenset[str], frozenset[str]] | None:
-    """What a match of ``pattern`` can start with: (characters, categories), or ``None``
-    for any character. A category is ``"digit"`` (``\\d``), ``"space"`` or ``"word"``.
-
-    Read from the parsed pattern; anything it does not know (a negated set, a back
-    reference, local flags) counts as any character, so the answer is safe.
-    """
-    try:
-        from re import _constants as c, _parser
-    except ImportError:  # pragma: no cover - another Python
-        return None
-    categories = {c.CATEGORY_DIGIT: "digit", c.CATEGORY_SPACE: "space", c.CATEGORY_WORD: "word"}
-
-    def seq(items) -> tuple[set[str] | None, bool]:
-        out: set[str] = set()
-        for op, av in items:
-            got, nullable = one(op, av)
-            if got is None:
-                return None, False
-            out |= got
-            if not nullable:
-                return out, False
-        return out, True
-
-    def one(op, av) -> tuple[set[str] | None, bool]:
-        if op is c.LITERAL:
-            return {chr(av)}, False
-        if op is c.IN:
-            chars: set[str] = set()
-            for iop, iav in av:
-                if iop is c.LITERAL:
-                    chars.add(chr(iav))
-                elif iop is c.RANGE and iav[1] - iav[0] < 512:
-                    chars.update(map(chr, range(iav[0], iav[1] + 1)))
-                elif iop is c.CATEGORY and iav in categories:
-                    chars.add("\0" + categories[iav])
-                else:
-                    return None, False
-            return chars, False
-        if op is c.BRANCH:
-            out: set[str] = set()
-            nullable = False
-            for branch in av[1]:
-                got, n = seq(branch)
-                if got is None:
-                    return None, False
-                out |= got
-                nullable = nullable or n
-            return out, nullable
-        if op is c.SUBPATTERN:
-            if av[1] or av[2]:  # local flags
-                return None, False
-            return seq(av[3])
-        if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
-            got, n = seq(av[2])
-            return got, n or av[0] == 0
-        if op is getattr(c, "ATOMIC_GROUP", None):
-            return seq(av)
-        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):  # zero width: it only narrows
-            return set(), True
-        return None, False
-
-    try:
-        got, nullable = seq(_parser.parse(pattern).data)
-    except Exception:  # pragma: no cover - an internal API that may change
-        return None
-    if got is None or nullable:
-        return None
-    return (frozenset(ch for ch in got if not ch.startswith("\0")),
-            frozenset(ch[1:] for ch in got if ch.startswith("\0")))
-
-
-def can_start(first: tuple[frozenset[str], frozenset[str]] | None, ch: str) -> bool:
-    """Whether a match whose ``first_chars`` are ``first`` can start with ``ch``."""
-    if first is None:
-        return True
-    chars, cats = first
-    if ch in chars:
-        return True
-    return bool(cats) and (("digit" in cats and ch.isdecimal()) or ("space" in cats and ch.isspace())
-                           or ("word" in cats and (ch.isalnum() or ch == "_")))
-
-
 def _table(lex: Mapping, key: str) -> Iterable[str]:
     node = lex
     for part in key.split("."):
@@ -298,7 +215,9 @@ def word_trigger_body(words: Iterable[str]) -> str:
     """The trigger alternation without the digit and the needle classes (the word scan)."""
     rest = "".join(f"|(?P<{cls}>{pat})" for cls, pat in TRIGGER_PATTERNS.items()
                    if cls not in DIGIT_TRIGGERS and cls not in TRIGGER_NEEDLES)
-    return rf"(?:(?P<w>{trie_pattern(words)})(?![\w'’-]){rest})"
+    digits = "|".join(f"(?P<{cls}>{pat})" for cls, pat in TRIGGER_PATTERNS.items() if cls in DIGIT_TRIGGERS)
+    # the digit classes, tried only where a digit follows
+    return rf"(?:(?P<w>{trie_pattern(words)})(?![\w'’-]){rest}|(?=[0-9])(?:{digits}))"
 
 
 def trigger_pattern(words: Iterable[str]) -> str:
@@ -404,8 +323,8 @@ TRIGGER_PATTERNS: dict[str, str] = {
 #: a trigger pattern that matches another punctuation mark must add it here.
 SCAN_PUNCTUATION = "'-.:"
 
-#: Trigger classes whose matches all start with a digit: the scan looks for them only at
-#: digits, not at every word.
+#: Trigger classes whose matches all start with an ASCII digit: the word scan tries them
+#: only where a word starts with one.
 DIGIT_TRIGGERS = frozenset({"year4", "decade_short", "clock"})
 
 #: Rare trigger classes and a piece of text that each of their matches contains: the scan

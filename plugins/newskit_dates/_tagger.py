@@ -22,8 +22,6 @@ from newskit_dates._grammar import (
     TRIGGER_NEEDLES,
     TRIGGER_PATTERNS,
     build_rules,
-    can_start,
-    first_chars,
     join_rules,
     left_words,
     trie_pattern,
@@ -77,8 +75,6 @@ def _scan_passes(body: str, word_body: str, words: Iterable[str]
     return table, [(re.compile(re.escape(c) + word_body), c) for c in (" ", "\x01", *SCAN_PUNCTUATION)]
 
 
-#: A digit that starts a word, in the scan's ASCII copy of the text.
-_DIGIT_START = re.compile(r"[0-9](?<![a-z0-9_][0-9])")
 #: The needle classes, each found at every word start where it matches (zero-width, so
 #: overlapping starts are all seen).
 _NEEDLE_RX = {cls: re.compile(rf"\b(?=(?:{TRIGGER_PATTERNS[cls]}))") for cls in TRIGGER_NEEDLES}
@@ -119,10 +115,6 @@ class Tagger:
         self.left = left_words(lex)
         self._by_classes: dict[frozenset[str], re.Pattern[str]] = {}
         self._single_class: dict[str | None, frozenset[str]] = {}
-        self._first = {name: first_chars(branch) for name, branch in self.branches.items()}
-        self._compile: Callable[[str], Any] = re.compile
-        self._by_start: dict[tuple[frozenset[str], str], tuple[Any, dict]] = {}
-        self._by_rules: dict[tuple[str, ...], tuple[Any, dict]] = {}
         self._rule_groups: dict[frozenset[str], dict[str, tuple[tuple[str, ...], tuple[int, ...]]]] = {}
         self._attributes: dict[tuple[str | None, str | None], Any] = {}
         self._anchors: dict[str, tuple[_dt.date, str] | None] = {}
@@ -217,27 +209,6 @@ class Tagger:
             }
         return rx
 
-    def _grammar_at(self, classes: frozenset[str], ch: str
-                    ) -> tuple[re.Pattern[str] | None, dict[str, tuple[tuple[str, ...], tuple[int, ...]]]]:
-        """The rules of these trigger classes that can start with ``ch``, as one pattern,
-        and each rule's local group names and numbers in it (``None``: no rule can)."""
-        got = self._by_start.get((classes, ch))
-        if got is None:
-            rules = tuple(name for name, heads in HEADS.items()
-                          if classes.intersection(heads) and can_start(self._first[name], ch))
-            got = self._by_rules.get(rules)
-            if got is None:
-                if rules:
-                    rx = self._compile(join_rules(self.branches, rules))
-                    got = (rx, {rule: (self.groups[rule],
-                                       tuple(rx.groupindex[f"{rule}__{k}"] for k in self.groups[rule]))
-                                for rule in rules})
-                else:
-                    got = (None, {})
-                self._by_rules[rules] = got
-            self._by_start[(classes, ch)] = got
-        return got
-
     def _triggers(self, lower: str) -> list[tuple[int, int, str | None]]:
         """Every trigger of ``self.trigger.finditer(lower)``: (start, end, class).
 
@@ -287,6 +258,8 @@ class Tagger:
                     if not (ch.isalnum() or ch == "_"):
                         continue
                     t = at(proxy, p)
+                    if t is None:
+                        continue
                     cls = t.lastgroup
                 e = t.end()
                 found.append((p, e, cls))
@@ -301,7 +274,7 @@ class Tagger:
                             seen.add(q)
                             e = max(e, inner.end())
                         j = proxy.find(c, q, e)
-        starts = [d.start() for d in _DIGIT_START.finditer(proxy)]
+        starts = []
         for cls, needle in TRIGGER_NEEDLES.items():
             if needle in proxy:
                 starts.extend(n.start() for n in _NEEDLE_RX[cls].finditer(proxy))
@@ -324,7 +297,7 @@ class Tagger:
         """Find the triggers, then match the grammar only around them."""
         items: list[_Item] = []
         handlers, words, left = self.handlers, self.words, self.left
-        by_start, grammar_at = self._by_start, self._grammar_at
+        by_classes, rule_groups = self._by_classes, self._rule_groups
         single = self._single_class
         cursor = 0
         for p, e, cls in self._triggers(lower):
@@ -361,10 +334,9 @@ class Tagger:
                 starts.append(pos)
             if p and lower[p - 1] in "'’" and cls == "decade_short":
                 starts.append(p - 1)
+            rx = by_classes.get(classes) or self.grammar(classes)
+            groups_of = rule_groups[classes]
             for st in reversed(starts):
-                rx, groups_of = by_start.get((classes, lower[st])) or grammar_at(classes, lower[st])
-                if rx is None:
-                    continue
                 m = rx.match(lower, st)
                 if m is None or m.end() <= p:
                     continue
