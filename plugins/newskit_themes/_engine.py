@@ -11,9 +11,11 @@ from __future__ import annotations
 import math
 import os
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from itertools import compress, islice
+from operator import itemgetter
 from typing import Any
 
 import newskit
@@ -177,10 +179,14 @@ class ThemeTagger:
         self.stem_lens_cs = sorted({len(s) for s in self.stem_cs})
         # caches by surface form (UTF-8 bytes of a token), filled as words are first seen
         self.single: dict[bytes, tuple[tuple[int, float], ...]] = {}  # node, weight (rolled up)
-        self.single_d: dict[bytes, dict[int, float]] = {}  # the same as a dict
         self.own: dict[bytes, dict[int, float]] = {}  # term -> weight (not rolled up)
         self.phrase: dict[bytes, tuple] = {}  # phrase/negative rows anchored on this word
         self.seen: set[bytes] = set()
+        # lower-cased word -> 1 when a word of that spelling may start a cue (single word,
+        # case-sensitive word or stem, or the anchor of a phrase found without its word pair), else 0
+        self.low_hit: dict[bytes, int] = {}
+        self._ci_words = {k for k in self.exact_ci} | {k.lower() for k in self.exact_cs}
+        self._ci_stems = tuple({k for k in self.stem_ci} | {k.lower() for k in self.stem_cs})
         # entity cue key -> node -> weight (rolled up, best weight per node)
         self.entity_nodes: dict[str, dict[int, float]] = {}
         for k, pairs_ in self.entity_rows.items():
@@ -262,7 +268,6 @@ class ThemeTagger:
                     single[node] = w
         if single:
             self.single[btok] = tuple(single.items())
-            self.single_d[btok] = single
             self.own[btok] = own
         if phrase:  # keyed on the next word to check when that word is a plain one
             generic: list[int] = []
@@ -278,13 +283,22 @@ class ThemeTagger:
                 by_off.setdefault(off, {})[word] = tuple(rows)
             self.phrase[btok] = (tuple(generic), tuple(by_off.items()))
 
+    def _fill_low(self, words: Any) -> None:
+        """Mark the lower-cased words not seen before (1: may start a cue)."""
+        table = self.low_hit
+        if len(table) > _CACHE_LIMIT:
+            table.clear()
+        for w in set(words):
+            if w not in table:
+                lo = w.decode("utf-8")
+                table[w] = int(lo in self._ci_words or lo.startswith(self._ci_stems))
+
     def _fill(self, surfaces: Any) -> None:
         """Resolve the surface forms not seen before (the cache is bounded)."""
         fresh = set(surfaces).difference(self.seen)
         if fresh:
             if len(self.seen) > _CACHE_LIMIT:
                 self.single.clear()
-                self.single_d.clear()
                 self.own.clear()
                 self.phrase.clear()
                 self.seen.clear()
@@ -303,7 +317,7 @@ class ThemeTagger:
         occurrence (token indices) in the text.
         """
         cfg = self.config
-        toks, low = split_tokens(text)
+        toks, low, line = _split(text)
         n = len(toks)
         title_tok = 0
         lead_tok = count_tokens(text[: cfg.lead_chars]) if cfg.lead_chars > 0 else 0
@@ -318,7 +332,15 @@ class ThemeTagger:
         tlow: list[bytes] = []
         if title and not text.startswith(title):
             ttoks, tlow = split_tokens(title)
-        counts = Counter(toks)
+        # the words that may start a cue, found through their lower-cased spelling in C
+        low_get = self.low_hit.get
+        lv = list(map(low_get, low))
+        if None in lv:
+            self._fill_low(low)
+            lv = list(map(low_get, low))
+        idx = list(compress(range(n), lv))
+        hs = list(map(toks.__getitem__, idx))  # their surfaces, in text order
+        counts = Counter(hs)
         seen = self.seen
         if not seen.issuperset(counts):
             self._fill(counts)
@@ -337,8 +359,10 @@ class ThemeTagger:
         if ttoks:
             hits |= ttc.keys() & single.keys()
         if hits and lead_tok:
-            zl = Counter(toks[title_tok:lead_tok])
-            ztx = Counter(toks[:title_tok]) if title_tok else {}
+            a = bisect_left(idx, title_tok) if title_tok else 0
+            b = bisect_left(idx, lead_tok)
+            zl = Counter(hs[a:b])
+            ztx = Counter(hs[:a]) if a else {}
         else:
             zl = ztx = {}
         # in a fixed order, so that ties among evidence rank the same way every run
@@ -360,10 +384,11 @@ class ThemeTagger:
                     nt, a2, a3 = min(nt, top), min(a2, top), top
                 f = tw * H[nt] + lw * (H[a2] - H[nt]) + (H[a3] - H[a2])
             gi = len(groups)
-            groups.append(("w", surface, f, None, None))
+            groups.append(("w", surface, f, None))
             for node, w in single[surface]:
-                score[node] += w * f
-                contrib[node].append(gi)
+                v = w * f
+                score[node] += v
+                contrib[node].append((v, gi))
         # phrases and negative cues: found through their opening word pair, or (for the
         # few that open with a stem) through their anchor word
         occ: dict[str, list] = {}
@@ -464,10 +489,11 @@ class ThemeTagger:
                         if w > nodes.get(node, 0.0):
                             nodes[node] = w
             gi = len(groups)
-            groups.append(("p", key, f, first, nodes))
+            groups.append(("p", key, f, first))
             for node, w in nodes.items():
-                score[node] += w * f
-                contrib[node].append(gi)
+                v = w * f
+                score[node] += v
+                contrib[node].append((v, gi))
         # entity cues
         if entities and cfg.use_entities and self.entity_rows:
             er = self.entity_rows
@@ -492,11 +518,11 @@ class ThemeTagger:
                 factors.sort(reverse=True)
                 f = sum(v / (j + 1) for j, v in enumerate(factors))
                 gi = len(groups)
-                nodes = self.entity_nodes[k]
-                groups.append(("e", k, f, first, nodes))
-                for node, w in nodes.items():
-                    score[node] += w * f
-                    contrib[node].append(gi)
+                groups.append(("e", k, f, first))
+                for node, w in self.entity_nodes[k].items():
+                    v = w * f
+                    score[node] += v
+                    contrib[node].append((v, gi))
         # negative cues cancel the theme's cues they overlap and subtract their weight
         own = self.own
         for row, ztoks, start, end, factor in neg:
@@ -510,7 +536,7 @@ class ThemeTagger:
                 if node in score:
                     score[node] -= amount
         return {"score": score, "distinct": _Distinct(contrib), "groups": groups,
-                "contrib": contrib, "toks": toks}
+                "contrib": contrib, "toks": toks, "line": line}
 
     def confidence(self, s: float, ratio: float, distinct: int, level: int) -> float:
         c = self.calib
@@ -525,33 +551,39 @@ class ThemeTagger:
         """Evidence spans of each of ``nodes``: the first text occurrence of its best groups."""
         limit = self.config.max_evidence
         groups, contrib, toks = raw["groups"], raw["contrib"], raw["toks"]
+        line = raw.get("line")
+        padded = b" " + line + b" " if line is not None else None
         found: dict[int, tuple[int, int] | None] = {}
         out = {}
-        single_d = self.single_d
         for n in nodes:
             items = contrib.get(n)
             if not items:
                 out[n] = []
                 continue
-            values = []
-            for gi in items:
-                g = groups[gi]
-                table = g[4] if g[4] is not None else single_d[g[1]]
-                values.append((-table[n] * g[2], gi))
-            values.sort(key=_first_item)
+            items.sort(key=_FIRST, reverse=True)  # stable: ties keep the group order
             spans: list[list[int]] = []
-            for _v, gi in values:
+            for _v, gi in items:
                 span = found.get(gi, False)
                 if span is False:
-                    kind, key, _f, first, _t = groups[gi]
+                    kind, key, _f, first = groups[gi]
                     span = None
                     if kind == "w":
-                        word = key.decode("utf-8")
-                        p = _find_token(text, word)
-                        if p >= 0:
-                            span = (p, p + len(word))
+                        if padded is not None:  # a C search in the blanked text
+                            p = padded.find(b" " + key + b" ")
+                            if p >= 0:
+                                span = (p, p + len(key))
+                        else:
+                            word = key.decode("utf-8")
+                            p = _find_token(text, word)
+                            if p >= 0:
+                                span = (p, p + len(word))
                     elif first is not None:
-                        span = first if kind == "e" else _token_span(text, toks, first[0], first[1])
+                        if kind == "e":
+                            span = first
+                        elif padded is not None:
+                            span = _line_span(line, padded, toks, first[0], first[1])
+                        else:
+                            span = _token_span(text, toks, first[0], first[1])
                     found[gi] = span
                 if span is not None:
                     sp = [span[0], span[1]]
@@ -798,8 +830,7 @@ def _sigmoid(z: float) -> float:
     return e / (1.0 + e)
 
 
-def _first_item(item: tuple[float, int]) -> float:
-    return item[0]
+_FIRST = itemgetter(0)
 
 
 def _token_span(text: str, toks: list[bytes], first: int, last: int) -> tuple[int, int] | None:
@@ -818,6 +849,23 @@ def _token_span(text: str, toks: list[bytes], first: int, last: int) -> tuple[in
     end = p + len(tok)
     for k in range(last - 1, first - 1, -1):
         p = text.rfind(toks[k].decode("utf-8"), 0, p)
+        if p < 0:
+            return None
+    return p, end
+
+
+def _line_span(line: bytes, padded: bytes, toks: list[bytes], first: int, last: int) -> tuple[int, int] | None:
+    """``_token_span`` in the blanked ASCII text (``line``; ``padded`` is it between spaces)."""
+    btok = toks[last]
+    pat = b" " + btok + b" "
+    p = -1
+    for _ in range(toks[:last].count(btok) + 1):
+        p = padded.find(pat, p + 1)
+        if p < 0:
+            return None
+    end = p + len(btok)
+    for k in range(last - 1, first - 1, -1):
+        p = line.rfind(toks[k], 0, p)
         if p < 0:
             return None
     return p, end
@@ -847,21 +895,28 @@ def split_tokens(text: str) -> tuple[list[bytes], list[bytes]]:
 
     Linear time and nearly all of it in C: one ``translate`` and one ``split``.
     """
+    toks, low, _line = _split(text)
+    return toks, low
+
+
+def _split(text: str) -> tuple[list[bytes], list[bytes], bytes | None]:
+    """``split_tokens`` and, when the text is ASCII once its non-word characters are blanked,
+    that blanked text as bytes: one byte per character, so byte offsets are text offsets."""
     if text.isascii():
         raw = text.encode("ascii").translate(_BYTE_TABLE)
-        return raw.split(), raw.lower().split()
+        return raw.split(), raw.lower().split(), raw
     safe = _ascii_safe(text)
     if safe is None:
         toks = [t.encode("utf-8") for t in TOKEN_RE.findall(text)]
     elif safe.isascii():  # only separators such as "£" or curly quotes were non-ASCII
         raw = safe.encode("ascii").translate(_BYTE_TABLE)
-        return raw.split(), raw.lower().split()
+        return raw.split(), raw.lower().split(), raw
     else:
         toks = safe.encode("utf-8").translate(_BYTE_TABLE).split()
         low = safe.lower().encode("utf-8").translate(_BYTE_TABLE).split()
         if len(low) == len(toks):  # lower-casing kept every token whole
-            return toks, low
-    return toks, [t.decode("utf-8").lower().encode("utf-8") for t in toks]
+            return toks, low, None
+    return toks, [t.decode("utf-8").lower().encode("utf-8") for t in toks], None
 
 
 def count_tokens(text: str) -> int:
