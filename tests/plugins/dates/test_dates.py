@@ -347,3 +347,43 @@ def test_long_line_does_not_break():
     text = ("On Monday, 3 May 2021 prices rose 5% " * 20000) + "x" * 1_000_000
     found = run_component("dates", text, published_at=PUB)
     assert len(found) == 20000  # "Monday, 3 May 2021" is one expression
+
+
+# -- the fast scan finds what the plain one does ------------------------------------------
+
+_SCAN_TEXT = st.lists(
+    st.sampled_from(list("0123456789 -'.:,;()\"$£%/_\n\t\u00a0\u2009é٢—İ")
+                    + ["may", "day", "days", "year-round", "al-fitr", "q3", "h1", "10:30",
+                       " pm", "a.m.", "o'clock", "anniversary", "1990s", "'90s", "0230 gmt",
+                       "monday", "now", "eve", "week"]),
+    max_size=60,
+).map("".join)
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    from newskit_dates import DatesConfig, load_lexicon
+    from newskit_dates._tagger import Tagger
+
+    return Tagger(load_lexicon(), DatesConfig())
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_SCAN_TEXT)
+def test_property_fast_trigger_scan_equals_plain_scan(tagger, text):
+    lower = text.lower().replace("’", "'")
+    if len(lower) != len(text):
+        return
+    plain = [(t.start(), t.end(), t.lastgroup) for t in tagger.trigger.finditer(lower)]
+    assert tagger._triggers(lower) == plain
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_SCAN_TEXT, cut=st.integers(min_value=0, max_value=80))
+def test_property_previous_word_equals_its_pattern(tagger, text, cut):
+    from newskit_dates._tagger import _PREV_WORD
+
+    lower = text.lower()
+    s = min(cut, len(lower))
+    m = _PREV_WORD.search(lower, max(0, s - 40), s)
+    assert tagger._prev(lower, s) == (m.group(1).strip(".") if m else "")
