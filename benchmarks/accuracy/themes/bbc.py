@@ -1,6 +1,6 @@
 """Top-level theme accuracy of the ``themes`` component on the BBC News corpus.
 
-    python benchmarks/accuracy/themes/bbc.py [path/to/bbc_news.jsonl] [--errors N]
+    python benchmarks/accuracy/themes/bbc.py [path/to/bbc_news.jsonl] [--errors N] [--with-entities]
 
 The corpus (Greene & Cunningham 2006; research use only, never copied into this repository)
 is read from ``../shared/data/corpora/bbc_news.jsonl`` or the given path. Each article's label
@@ -47,12 +47,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="themes: BBC News top-level accuracy")
     ap.add_argument("path", nargs="?", default=str(DEFAULT))
     ap.add_argument("--errors", type=int, default=0, help="print the first N misclassified ids")
+    ap.add_argument("--with-entities", action="store_true",
+                    help="run the entities component first (entity cues of the rules count)")
     args = ap.parse_args(argv)
     path = Path(args.path)
     if not path.exists():
         print(f"corpus not found: {path}; pass its path", file=sys.stderr)
         return 2
-    pipe = newskit.Pipeline(["themes"])
+    pipe = newskit.Pipeline(["entities", "themes"] if args.with_entities else ["themes"])
     right, total, none = Counter(), Counter(), 0
     confusion: Counter = Counter()
     shown = 0
