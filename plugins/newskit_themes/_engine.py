@@ -14,7 +14,7 @@ import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from itertools import compress, islice
+from itertools import compress, islice, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -334,10 +334,11 @@ class ThemeTagger:
             ttoks, tlow = split_tokens(title)
         # the words that may start a cue, found through their lower-cased spelling in C
         low_get = self.low_hit.get
-        lv = list(map(low_get, low))
-        if None in lv:
+        # one byte per word: 1 may start a cue, 0 not, 2 not seen before (a C scan finds it)
+        lv = bytes(map(low_get, low, repeat(2)))
+        if 2 in lv:
             self._fill_low(low)
-            lv = list(map(low_get, low))
+            lv = bytes(map(low_get, low))
         idx = list(compress(range(n), lv))
         hs = list(map(toks.__getitem__, idx))  # their surfaces, in text order
         counts = Counter(hs)
@@ -434,12 +435,9 @@ class ThemeTagger:
             for surface in anchored:
                 rec = phrase.get(surface)
                 generic, keyed = rec
-                i = -1
-                while True:
-                    try:
-                        i = ztoks.index(surface, i + 1)
-                    except ValueError:
-                        break
+                # where the word stands: among the cue-starting words (text) or the title's words
+                spots = [i for i, h in (zip(idx, hs) if not in_title else enumerate(ztoks)) if h == surface]
+                for i in spots:
                     todo = list(generic)
                     for off, words in keyed:
                         j = i + off
@@ -562,6 +560,7 @@ class ThemeTagger:
                 continue
             items.sort(key=_FIRST, reverse=True)  # stable: ties keep the group order
             spans: list[list[int]] = []
+            taken: set[tuple[int, int]] = set()
             for _v, gi in items:
                 span = found.get(gi, False)
                 if span is False:
@@ -585,12 +584,11 @@ class ThemeTagger:
                         else:
                             span = _token_span(text, toks, first[0], first[1])
                     found[gi] = span
-                if span is not None:
-                    sp = [span[0], span[1]]
-                    if sp not in spans:
-                        spans.append(sp)
-                        if len(spans) >= limit:
-                            break
+                if span is not None and span not in taken:
+                    taken.add(span)
+                    spans.append([span[0], span[1]])
+                    if len(spans) >= limit:
+                        break
             out[n] = spans
         return out
 
@@ -713,21 +711,21 @@ class ThemeTagger:
         raw = self.score(text, title, entities)
         score, contrib = raw["score"], raw["contrib"]
         level_of, rolls, zlevel, parent_of = self._level_of, self._rolls, self._zlevel, self._parent
+        floor = self.min_score
+        # the themes that may pass; the best score of a level is always among them (the others
+        # score below the floor), so the share of the best is computed from these alone
+        pool = [(t, s) for t, s in score.items() if s >= floor and s > 0 and rolls[t]]
         best: dict[int, float] = {}
-        for t, s in score.items():
-            if rolls[t]:
-                lv = level_of[t]
-                if s > best.get(lv, 0.0):
-                    best[lv] = s
-        floor = max(self.min_score, 0.0)
+        for t, s in pool:
+            lv = level_of[t]
+            if s > best.get(lv, 0.0):
+                best[lv] = s
         bias, a_s, a_r, a_d = self._coef
         log1p = math.log1p
         zcut = self._zcut
         cands: dict[int, tuple[float, float, int]] = {}  # node -> (z, score, distinct)
         passing = []
-        for t, s in score.items():
-            if s <= 0 or s < floor or not rolls[t]:
-                continue
+        for t, s in pool:
             d = len(contrib[t])
             z = bias + a_s * log1p(s) + a_r * (s / best[level_of[t]]) + a_d * log1p(d) + zlevel[t]
             cands[t] = (z, s, d)
@@ -854,21 +852,23 @@ def _token_span(text: str, toks: list[bytes], first: int, last: int) -> tuple[in
     return p, end
 
 
+_PHRASE_RES: dict[tuple[bytes, ...], Any] = {}
+
+
 def _line_span(line: bytes, padded: bytes, toks: list[bytes], first: int, last: int) -> tuple[int, int] | None:
-    """``_token_span`` in the blanked ASCII text (``line``; ``padded`` is it between spaces)."""
-    btok = toks[last]
-    pat = b" " + btok + b" "
-    p = -1
-    for _ in range(toks[:last].count(btok) + 1):
-        p = padded.find(pat, p + 1)
-        if p < 0:
-            return None
-    end = p + len(btok)
-    for k in range(last - 1, first - 1, -1):
-        p = line.rfind(toks[k], 0, p)
-        if p < 0:
-            return None
-    return p, end
+    """``_token_span`` in the blanked ASCII text (``line``; ``padded`` is it between spaces):
+    the first occurrence of these words with only separators between them."""
+    seq = tuple(toks[first:last + 1])
+    rx = _PHRASE_RES.get(seq)
+    if rx is None:
+        if len(_PHRASE_RES) > 20000:
+            _PHRASE_RES.clear()
+        # a literal start (" word "), so the search is a fast scan; linear: no nested repeats
+        rx = _PHRASE_RES[seq] = re.compile(b" " + b" +".join(map(re.escape, seq)) + b" ")
+    m = rx.search(padded)
+    if m is None:
+        return None
+    return m.start(), m.end() - 2
 
 
 #: ASCII letters and digits stay, every other ASCII byte becomes a space; bytes of
