@@ -876,13 +876,20 @@ def _line_span(line: bytes, padded: bytes, toks: list[bytes], first: int, last: 
 #: replaced by spaces first), so ``bytes.split`` yields the tokens of ``TOKEN_RE``.
 _BYTE_TABLE = bytes(b if b >= 128 or chr(b).isalnum() else 32 for b in range(256))
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ASCII_BYTES = bytes(range(128))
 #: More distinct non-ASCII separators than this: tokenise with TOKEN_RE instead.
 _MAX_REPLACE = 24
 
 
 def _ascii_safe(text: str) -> str | None:
     """``text`` with its non-ASCII non-word characters replaced by spaces (None: too many)."""
-    bad = [c for c in set(_NON_ASCII.findall(text)) if not c.isalnum()]
+    # the non-ASCII characters: the UTF-8 bytes without the ASCII ones, decoded (all in C)
+    others = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+    try:
+        chars = set(others.decode("utf-8", "surrogatepass"))
+    except UnicodeDecodeError:  # pragma: no cover - cannot happen for a str's own encoding
+        chars = set(_NON_ASCII.findall(text))
+    bad = [c for c in chars if not c.isalnum()]
     if len(bad) > _MAX_REPLACE:
         return None
     for c in bad:
