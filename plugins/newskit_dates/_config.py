@@ -42,11 +42,13 @@ class DatesConfig:
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(bool))
     )
     #: Which way a year-less date ("on March 3"), a bare weekday ("on Monday"), a bare
-    #: month, season, quarter or holiday points when its sentence has no tense cue: ``"past"``
-    #: (the default: news reports what happened), ``"future"``, or ``"nearest"`` (the
-    #: candidate closest to the publication date). A cue such as "will", "is due to",
-    #: "next" or "postponed until" near the expression overrides it.
-    default_direction: str = attrs.field(default="past", validator=attrs.validators.in_(DIRECTIONS))
+    #: month, season, quarter or holiday points when its sentence has no tense cue:
+    #: ``"nearest"`` (the default: the candidate closest to the publication date, so "on
+    #: June 10" in an article of June 4 is six days ahead, "December 28" in one of January 5
+    #: is nine days back), ``"past"`` or ``"future"``. A cue such as "will", "is due to",
+    #: "next" or "postponed until" (future) or a past-tense verb near the expression
+    #: overrides it.
+    default_direction: str = attrs.field(default="nearest", validator=attrs.validators.in_(DIRECTIONS))
     #: The TIMEX3 types to emit; leave one out to drop, e.g., durations (``["DATE", "TIME"]``).
     types: tuple[str, ...] = attrs.field(default=TYPES, converter=_to_tuple, validator=_check_types)
     #: Emit expressions that have no anchor to resolve against (no ``published_at``) with

@@ -81,6 +81,12 @@ _NEEDLE_RX = {cls: re.compile(rf"\b(?=(?:{TRIGGER_PATTERNS[cls]}))") for cls in 
 
 
 #: A date item before resolution: where it is, what it is, and how to resolve it.
+
+class _Cased(str):
+    """The lower-cased text, carrying the original (``.original``) for case-aware cues."""
+
+    original: str
+
 class _Item:
     __slots__ = ("s", "e", "label", "kind", "p", "mod", "value", "anchor", "ref", "finding")
 
@@ -194,7 +200,9 @@ class Tagger:
         else:
             pub = published
         self._inherit(items, lower)
-        return self._resolve(items, text, lower, pub)
+        cased = _Cased(lower)
+        cased.original = text  # tense cues need the case: "United" is no verb in -ed
+        return self._resolve(items, text, cased, pub)
 
     def grammar(self, classes: frozenset[str]) -> re.Pattern[str]:
         """The alternation of the rules that contain one of these trigger classes."""
@@ -393,6 +401,13 @@ class Tagger:
         right = m.start() if m else min(len(lower), e + 200)
         before = lower[left:s].split()
         after = lower[e:right].split()
+        original = getattr(lower, "original", None)
+        if original is not None:
+            # A capitalised word in -ed ("United", "Red") is a name, not a past verb.
+            proper_before = {j for j, t in enumerate(original[left:s].split()) if t[:1].isupper()}
+            proper_after = {i for i, t in enumerate(original[e:right].split()) if t[:1].isupper()}
+        else:
+            proper_before = proper_after = set()
         future, pairs = self.future_words, self.future_pairs
         cue = self._cue
         # the nearest cue before: its distance and direction
@@ -401,6 +416,8 @@ class Tagger:
         j = far - 1
         while j >= 0:
             w, code = cue(before[j])
+            if code & 2 and j in proper_before and w not in self.past_words:
+                code &= ~2
             if code:
                 if code & 1 or (code & 4 and j and (before[j - 1], w) in pairs):
                     verdict = "future"
@@ -418,6 +435,8 @@ class Tagger:
         n = len(after)
         for i in range(n if verdict is None else min(n, far)):
             w, code = cue(after[i])
+            if code & 2 and i in proper_after and w not in self.past_words:
+                code &= ~2
             if code:
                 if code & 1 or (code & 8 and i + 1 < n and (w, after[i + 1]) in pairs):
                     return "future"

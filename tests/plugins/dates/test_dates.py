@@ -117,9 +117,17 @@ def test_weekdays_follow_the_tense(text, value):
 
 
 def test_default_direction_is_configurable():
-    text = "The summit is on Friday."
-    assert value_of(text, "Friday") == "2024-09-27"
+    text = "The summit is on Friday."  # published on Wednesday 2024-10-02, no tense cue
+    assert value_of(text, "Friday") == "2024-10-04"  # nearest: two days ahead
+    assert value_of(text, "Friday", default_direction="past") == "2024-09-27"
     assert value_of(text, "Friday", default_direction="future") == "2024-10-04"
+
+
+def test_a_capitalised_word_in_ed_is_no_past_tense_cue():
+    # "United" after the date must not turn "will face" into a past reference.
+    text = "City will face Inter on June 10, while United begin their tour in July."
+    found = {t: v for t, _, v in dates(text, published_at="2023-06-04")}
+    assert found == {"June 10": "2023-06-10", "July": "2023-07"}
 
 
 def test_yearless_dates_take_the_year_the_tense_points_to():
