@@ -1,9 +1,11 @@
 """Theme tagging: one token scan over the text, cue hits, scores, roll-up, confidence.
 
-The text is cut into tokens once (``TOKEN_RE.findall``, linear time); each distinct
-surface form is looked up once in the cue tables and remembered, so the per-token work is
-one dictionary read done in C (``map`` + ``compress``). Character offsets are computed
-only for the tokens that start a cue.
+The text is cut into tokens once, in C (``bytes.translate`` + ``bytes.split``, the same
+tokens as ``TOKEN_RE``); one dictionary lookup per lower-cased word finds the words that may
+start a cue and one per word pair the phrases, both through ``map`` in C. Each distinct
+surface form is resolved against the cue tables once and cached, so the Python work per
+document is proportional to the number of cue hits. Character offsets are computed only for
+the evidence that is reported.
 """
 
 from __future__ import annotations
@@ -312,9 +314,9 @@ class ThemeTagger:
         """Counts of every cue group of the document and the scores they give each theme.
 
         Returns ``{"score": {node: s}, "distinct": {node: n}, "groups": [...], "contrib":
-        {node: [(value, group index)]}, "toks": toks}``; a group is ``(kind, key, F, first)``
-        where ``F`` is the saturated, position-weighted count and ``first`` locates the first
-        occurrence (token indices) in the text.
+        {node: [(value, group index)]}, "toks": toks, "line": blanked ASCII text or None}``;
+        a group is ``(kind, key, F, first)`` where ``F`` is the saturated, position-weighted
+        count and ``first`` locates the first occurrence (token indices) in the text.
         """
         cfg = self.config
         toks, low, line = _split(text)
