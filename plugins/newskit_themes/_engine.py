@@ -188,6 +188,10 @@ class ThemeTagger:
         # case-sensitive word or stem, or the anchor of a phrase found without its word pair), else 0
         self.low_hit: dict[bytes, int] = {}
         self._ci_words = {k for k in self.exact_ci} | {k.lower() for k in self.exact_cs}
+        # 2: opens a word pair of a phrase, 4: closes one (so pairs are checked only where
+        # both words could belong to one)
+        self._pair_first = {k[0] for k in self.bigrams}
+        self._pair_second = {k[1] for k in self.bigrams}
         self._ci_stems = tuple({k for k in self.stem_ci} | {k.lower() for k in self.stem_cs})
         # entity cue key -> node -> weight (rolled up, best weight per node)
         self.entity_nodes: dict[str, dict[int, float]] = {}
@@ -293,7 +297,8 @@ class ThemeTagger:
         for w in set(words):
             if w not in table:
                 lo = w.decode("utf-8")
-                table[w] = int(lo in self._ci_words or lo.startswith(self._ci_stems))
+                table[w] = (int(lo in self._ci_words or lo.startswith(self._ci_stems))
+                            | (2 if w in self._pair_first else 0) | (4 if w in self._pair_second else 0))
 
     def _fill(self, surfaces: Any) -> None:
         """Resolve the surface forms not seen before (the cache is bounded)."""
@@ -336,12 +341,12 @@ class ThemeTagger:
             ttoks, tlow = split_tokens(title)
         # the words that may start a cue, found through their lower-cased spelling in C
         low_get = self.low_hit.get
-        # one byte per word: 1 may start a cue, 0 not, 2 not seen before (a C scan finds it)
-        lv = bytes(map(low_get, low, repeat(2)))
-        if 2 in lv:
+        # one byte of flags per word (see _fill_low); 255: not seen before (a C scan finds it)
+        lv = bytes(map(low_get, low, repeat(255)))
+        if 255 in lv:
             self._fill_low(low)
             lv = bytes(map(low_get, low))
-        idx = list(compress(range(n), lv))
+        idx = list(compress(range(n), lv.translate(_BIT1)))
         hs = list(map(toks.__getitem__, idx))  # their surfaces, in text order
         counts = Counter(hs)
         seen = self.seen
@@ -407,9 +412,21 @@ class ThemeTagger:
                 continue
             found = []
             if m > 1 and bigrams:
-                bv = list(map(bigrams.get, zip(zlow, islice(zlow, 1, None))))
-                for i in compress(range(m - 1), bv):
-                    for r, last, checks in bv[i]:
+                if in_title:
+                    bv = list(map(bigrams.get, zip(zlow, islice(zlow, 1, None))))
+                    pairs = [(i, bv[i]) for i in compress(range(m - 1), bv)]
+                else:  # positions whose word may open a pair and whose next word may close one
+                    both = (int.from_bytes(lv[:-1].translate(_BIT2), "big")
+                            & int.from_bytes(lv[1:].translate(_BIT4), "big"))
+                    pairs = []
+                    if both:
+                        bget = bigrams.get
+                        for i in compress(range(m - 1), both.to_bytes(m - 1, "big")):
+                            plan = bget((zlow[i], zlow[i + 1]))
+                            if plan is not None:
+                                pairs.append((i, plan))
+                for i, plan in pairs:
+                    for r, last, checks in plan:
                         end = i + last
                         if end >= m:
                             continue
@@ -879,6 +896,8 @@ def _line_span(line: bytes, padded: bytes, toks: list[bytes], first: int, last: 
 _BYTE_TABLE = bytes(b if b >= 128 or chr(b).isalnum() else 32 for b in range(256))
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _ASCII_BYTES = bytes(range(128))
+#: Byte tables that keep one flag of a word's flags byte (as 0 or 1).
+_BIT1, _BIT2, _BIT4 = (bytes(int(bool(v & bit)) for v in range(256)) for bit in (1, 2, 4))
 #: More distinct non-ASCII separators than this: tokenise with TOKEN_RE instead.
 _MAX_REPLACE = 24
 
