@@ -399,13 +399,17 @@ def _rebuild_finding(
     attributes: dict[str, Any], refs: dict[str, Any], id: Any, producer: Any,
 ) -> Finding:
     new = object.__new__(Finding)
-    for name, field_value in (
-        ("kind", kind), ("start", start), ("end", end), ("text", text), ("label", label),
-        ("value", value), ("confidence", confidence),
-        ("attributes", _freeze_mapping(attributes)), ("refs", _freeze_mapping(refs)),
-        ("id", id), ("producer", producer),
-    ):
-        _set(new, name, field_value)
+    _set(new, "kind", kind)
+    _set(new, "start", start)
+    _set(new, "end", end)
+    _set(new, "text", text)
+    _set(new, "label", label)
+    _set(new, "value", value)
+    _set(new, "confidence", confidence)
+    _set(new, "attributes", FrozenDict(attributes) if attributes else _EMPTY)
+    _set(new, "refs", FrozenDict(refs) if refs else _EMPTY)
+    _set(new, "id", id)
+    _set(new, "producer", producer)
     return new
 
 
