@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 
 import pytest
 
@@ -172,12 +173,22 @@ def test_two_processes_give_the_single_process_results_errors_included():
     assert ok.get(ok.of_kind("tally")[0].refs["first"]).text == "Story"
 
 
+def no_children_left(seconds: float = 10.0) -> bool:
+    """Whether every worker process is gone (a terminated worker takes a moment to exit)."""
+    deadline = time.monotonic() + seconds
+    while multiprocessing.active_children():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 def test_a_component_error_in_a_worker_reaches_the_caller():
     pipeline = toy_pipeline(on_error="raise")
     with pytest.raises(newskit.ComponentError, match="'boom'") as info:
         list(pipeline.pipe(toy_records(20), n_process=2, batch_size=2))
     assert info.value.component == "boom"
-    assert not multiprocessing.active_children()
+    assert no_children_left()
 
 
 def test_stopping_early_stops_the_workers():
@@ -185,7 +196,7 @@ def test_stopping_early_stops_the_workers():
     first = [next(results) for _ in range(3)]
     assert len(first) == 3
     results.close()
-    assert not multiprocessing.active_children()
+    assert no_children_left()
 
 
 @pytest.mark.skipif(sys.platform.startswith("win"), reason="SIGINT to a process is POSIX")

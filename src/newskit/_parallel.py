@@ -98,6 +98,7 @@ def pool_pipe(
     context = multiprocessing.get_context(method)
     if method == "fork" and pipeline is not None and pipeline.config is config:
         _INHERITED[id(config)] = pipeline
+    children_before = set(multiprocessing.active_children())
     pool = cf.ProcessPoolExecutor(
         max_workers=n_process, mp_context=context, initializer=_init_worker, initargs=(config,)
     )
@@ -118,19 +119,28 @@ def pool_pipe(
         else:
             # Ctrl-C, an error, or a consumer that stopped reading: nothing more of this
             # run is wanted, so do not wait for the batches still being analysed.
-            _stop(pool, pending)
+            _stop(pool, pending, children_before)
 
 
-def _stop(pool: cf.ProcessPoolExecutor, pending: Iterable[cf.Future]) -> None:
+def _stop(pool: cf.ProcessPoolExecutor, pending: Iterable[cf.Future], children_before: set[Any]) -> None:
     for future in pending:
         future.cancel()
-    processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
+    # The pool starts workers on demand from its own thread, so a list taken from it can
+    # miss one; every child process started since the pool was made is one of its workers.
+    workers = [p for p in multiprocessing.active_children() if p not in children_before]
+    for process in workers:
         if process.is_alive():
             process.terminate()
-    for process in processes:
+    for process in workers:
         process.join(timeout=10)
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(timeout=10)
+    for process in multiprocessing.active_children():  # one started while we stopped
+        if process not in children_before:
+            process.terminate()
+            process.join(timeout=10)
 
 
 def _forking_unsafe() -> bool:

@@ -397,10 +397,14 @@ class Pipeline:
             return
         from newskit import _parallel
 
-        for result in _parallel.pool_pipe(self.config, docs, n_process, batch_size, pipeline=self):
-            if drop and result.errors:
-                continue
-            yield result
+        stream = _parallel.pool_pipe(self.config, docs, n_process, batch_size, pipeline=self)
+        try:
+            for result in stream:
+                if drop and result.errors:
+                    continue
+                yield result
+        finally:
+            stream.close()  # a caller that stops reading stops the workers now, not at GC
 
 
 def analyze(text: str, **document_fields: Any) -> Result:
