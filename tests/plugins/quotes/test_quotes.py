@@ -17,7 +17,6 @@ from newskit import Finding
 from newskit.testing import assert_valid_findings, make_document, run_component, stamp
 
 SEED = Path(__file__).resolve().parents[3] / "seeds" / "000_2e2a1c2ac25b84df.txt"
-SHARED_SEED = Path("/work/shared/seeds/000_2e2a1c2ac25b84df.txt")
 
 
 def quotes(text: str, prior=(), **config):
@@ -291,10 +290,7 @@ def test_speakers_without_entities_are_mention_text():
 
 
 def _sample_text() -> str:
-    for path in (SEED, SHARED_SEED):
-        if path.is_file():
-            return path.read_text(encoding="utf-8")
-    pytest.skip("sample article not available")
+    return SEED.read_text(encoding="utf-8")
 
 
 def test_sample_article_statements_and_speakers():
