@@ -133,6 +133,24 @@ def _expand(word: str) -> list[str]:
     return out
 
 
+def _split_weight(
+    raw: str, key: str, where: _Where, what: str, example: str, allow_zero: bool = False
+) -> tuple[str, float]:
+    """``"summit^2"`` → ``("summit", 2.0)``; no ``^`` means weight 1."""
+    text, weight = raw.strip(), 1.0
+    if "^" in text:
+        text, _, w = text.rpartition("^")
+        try:
+            weight = float(w)
+        except ValueError:
+            weight = math.nan
+        if not (math.isfinite(weight) and (weight > 0 or (allow_zero and weight == 0))):
+            raise where.fail(key, f"{what} {raw!r} has a bad weight {w!r}",
+                             f"write a positive number after '^', e.g. \"{example}\"")
+        text = text.strip()
+    return text, weight
+
+
 def parse_cue(raw: Any, key: str, where: _Where, negative: bool = False) -> list[Cue]:
     """One cue pattern → the cues it stands for (one per explicit form).
 
@@ -141,17 +159,7 @@ def parse_cue(raw: Any, key: str, where: _Where, negative: bool = False) -> list
     if not isinstance(raw, str):
         raise where.fail(key, f"a cue must be a string, got {type(raw).__name__} {raw!r}",
                          "write it in quotes, e.g. \"diplomat*\"")
-    text, weight = raw.strip(), 1.0
-    if "^" in text:
-        text, _, w = text.rpartition("^")
-        try:
-            weight = float(w)
-        except ValueError:
-            weight = math.nan
-        if not (math.isfinite(weight) and (weight > 0 or (negative and weight == 0))):
-            raise where.fail(key, f"cue {raw!r} has a bad weight {w!r}",
-                             "write a positive number after '^', e.g. \"summit^2\"")
-        text = text.strip()
+    text, weight = _split_weight(raw, key, where, "cue", "summit^2", allow_zero=negative)
     if not text:
         raise where.fail(key, f"cue {raw!r} is empty", "remove it or write a word")
     if text.count("{") != text.count("}") or _BRACES.sub("", text).count("{"):
@@ -193,17 +201,7 @@ def parse_entity_cue(raw: Any, key: str, where: _Where) -> EntityCue:
     if not isinstance(raw, str):
         raise where.fail(key, f"an entity cue must be a string, got {raw!r}",
                          "write e.g. \"tag:central_bank\", \"type:country\" or \"Q212\"")
-    text, weight = raw.strip(), 1.0
-    if "^" in text:
-        text, _, w = text.rpartition("^")
-        try:
-            weight = float(w)
-        except ValueError:
-            weight = math.nan
-        if not (math.isfinite(weight) and weight > 0):
-            raise where.fail(key, f"entity cue {raw!r} has a bad weight {w!r}",
-                             "write a positive number after '^', e.g. \"tag:central_bank^2\"")
-        text = text.strip()
+    text, weight = _split_weight(raw, key, where, "entity cue", "tag:central_bank^2")
     if _QID_RE.match(text):
         return EntityCue("qid:" + text, weight)
     if text.startswith(_ENTITY_PREFIXES) and len(text.split(":", 1)[1].strip()) > 0:
