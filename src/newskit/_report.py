@@ -42,7 +42,7 @@ def _details(result: Result, f: Finding) -> str:
     return ""
 
 
-def format_table(results: Sequence[Result], width: int = 100) -> str:
+def format_table(results: Sequence[Result], width: int = 150) -> str:
     """A table per document: kind, span, text, label, value, details (theme evidence)."""
     lines: list[str] = []
     for result in results:
