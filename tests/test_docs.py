@@ -1,7 +1,6 @@
 """Docs kept honest: every hook documented, every CLI command documented, README runnable."""
 
 import re
-import shlex
 from pathlib import Path
 
 import pytest

@@ -32,6 +32,8 @@ def test_run_stamps_deterministic_ids_producer_and_provenance():
     assert {f.producer for f in result.of_kind("quote")} == {"quotes"}
     assert result.of_kind("quote")[0].refs == {"speaker": "entity:0-5"}
     assert [p["component"] for p in result.provenance] == ["ents", "quotes"]
+    with pytest.raises(TypeError, match="immutable"):
+        result.provenance[0]["version"] = "tampered"  # shared by every result: read-only
     assert pipeline("Putin said yes. Putin left.") == result
 
 

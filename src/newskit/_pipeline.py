@@ -16,6 +16,7 @@ from newskit._model import (
     Document,
     ErrorRecord,
     Finding,
+    FrozenDict,
     FindingView,
     Result,
     _sort_key,
@@ -139,12 +140,13 @@ class Pipeline:
         # wraps the runner (the common case) and call the built component directly.
         self._direct = len(self._hook.newskit_run_component.get_hookimpls()) == 1
         self._notify = bool(self._hook.newskit_document_processed.get_hookimpls())
+        # Shared by every result of this pipeline, so read-only like the rest of a Result.
         self.provenance = tuple(
-            {
-                "component": spec.name,
-                "plugin": self._owner[spec.name],
-                "version": spec.version or self._plugin_version(self._owner[spec.name]),
-            }
+            FrozenDict(
+                component=spec.name,
+                plugin=self._owner[spec.name],
+                version=spec.version or self._plugin_version(self._owner[spec.name]),
+            )
             for spec in self.plan
         )
 
@@ -227,7 +229,6 @@ class Pipeline:
         errors: list[ErrorRecord] = []
         failed_kinds: set[str] = set()
         on_error = self.config.on_error
-        doc_id: str | None = None
         for spec in self.plan:
             blocked = [k for k in spec.requires if k in failed_kinds]
             if blocked:
@@ -251,8 +252,7 @@ class Pipeline:
                 new = self._accept(spec, document, produced, ids)
             except (Exception, SystemExit) as exc:  # a plugin calling sys.exit is contained too
                 if on_error == "raise":
-                    doc_id = doc_id or document.stable_id
-                    raise ComponentError(spec.name, doc_id, exc) from exc
+                    raise ComponentError(spec.name, document.stable_id, exc) from exc
                 failed_kinds.update(spec.provides)
                 errors.append(ErrorRecord(spec.name, type(exc).__name__, str(exc)))
                 continue

@@ -516,9 +516,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _add_plugin_commands(parser: argparse.ArgumentParser) -> None:
     # Only plugins that implement newskit_add_commands are asked; loading them is the
-    # entry-point scan, which the plain commands need anyway.
-
-
+    # entry-point scan, which the plain commands need anyway (it is read once per process).
     from newskit._plugins import Registry, entry_points
 
     if not entry_points():
