@@ -173,6 +173,43 @@ def test_two_processes_give_the_single_process_results_errors_included():
     assert ok.get(ok.of_kind("tally")[0].refs["first"]).text == "Story"
 
 
+def test_results_from_worker_processes_are_as_read_only_and_complete_as_local_ones():
+    # Workers send results back in a compact form; the parent rebuilds them.
+    pipeline = toy_pipeline()
+    docs = [newskit.Document.from_dict(d) for d in toy_records(9)] + ["a bare string, Story"]
+    parallel_results = list(pipeline.pipe(docs, n_process=2, batch_size=2))
+    assert parallel_results == list(pipeline.pipe(docs))
+    assert parallel_results[0].document is docs[0]  # the caller's own document, not a copy
+    assert parallel_results[-1].document == newskit.Document("a bare string, Story")
+    for result in parallel_results:
+        assert result.provenance == pipeline.provenance
+        for finding in result.findings:
+            assert finding.text == (
+                None if finding.start is None else result.document.text[finding.start:finding.end]
+            )
+            with pytest.raises(TypeError, match="immutable"):
+                finding.attributes["added"] = 1  # type: ignore[index]
+            with pytest.raises(TypeError, match="immutable"):
+                finding.refs["added"] = "x"  # type: ignore[index]
+
+
+def test_a_parallel_run_leaves_the_garbage_collector_as_it_found_it():
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    results = toy_pipeline().pipe(toy_records(10), n_process=2, batch_size=2)
+    next(results)
+    assert gc.get_freeze_count() > 0  # the heap of the parent is exempt while the pool runs
+    results.close()
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # a heap the caller froze stays frozen
+    try:
+        list(toy_pipeline().pipe(toy_records(4), n_process=2, batch_size=2))
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
 def no_children_left(seconds: float = 10.0) -> bool:
     """Whether every worker process is gone (a terminated worker takes a moment to exit)."""
     deadline = time.monotonic() + seconds
