@@ -28,7 +28,7 @@ from newskit import Finding
 from newskit_quotes._lexicon import Cue, Lexicon
 from newskit_quotes._marks import Quoted, find_quoted
 from newskit_quotes._speakers import Resolver, Speaker
-from newskit_quotes._text import TOKEN, Sentences, tokens
+from newskit_quotes._text import TOKEN, Sentences, tokens, trie_pattern
 
 __all__ = ["QuoteFinder"]
 
@@ -88,20 +88,23 @@ class QuoteFinder:
         self.stop_back = self.verbish | lex.np_stop
         #: linking words and determiners trimmed off the end of a forward noun phrase
         self.link_or_det = lex.np_link | lex.determiners
-        self._variants = lex.variants
-        self._variant_set = frozenset(lex.variants)
-        # trigger word → (its whole-word pattern, its single-word cue or None, its phrases
-        # as (cue, offset of the word in the phrase, phrase length) or None); the pattern
-        # starts with the literal word, so ``re`` finds it with a fast substring search
-        self._word_rx: dict[str, tuple[re.Pattern[str], Cue | None, tuple[tuple[Cue, int, int], ...] | None]] = {}
-        for word in set(lex.variants.values()):
-            esc = re.escape(word)
+        # trigger word → (its single-word cue or None, its phrases as (cue, offset of the
+        # word in the phrase, phrase length) or None)
+        triggers: dict[str, tuple[Cue | None, tuple[tuple[Cue, int, int], ...] | None]] = {}
+        for word in set(lex.forms) | set(lex.phrase_keys):
             phrases = lex.phrase_keys.get(word)
-            self._word_rx[word] = (
-                re.compile(esc + r"(?<![^\W_]" + esc + r")(?![^\W_])"),
+            triggers[word] = (
                 lex.forms.get(word),
                 tuple((c, off, len(c.text)) for c, off in phrases) if phrases else None,
             )
+        self._triggers = triggers
+        # every trigger word as a whole word, in one pass: the pattern starts with the
+        # character before the word (any but an ASCII letter or digit), so ``re`` skips at
+        # C speed to the next word start and tries the words there as one trie; a
+        # non-ASCII letter or digit before the word is rejected in Python (rare)
+        trie = trie_pattern(triggers)
+        self._trigger_rx = re.compile(r"[^0-9A-Za-z](" + trie + r")(?![^\W_])")
+        self._trigger_at_start = re.compile(r"(?:" + trie + r")(?![^\W_])")
 
     # -- entry point -------------------------------------------------------------------
 
@@ -141,32 +144,36 @@ class QuoteFinder:
     # -- trigger scan ------------------------------------------------------------------
 
     def _cues(self, text: str, low: str) -> list[tuple[int, int, Cue]]:
-        present = self._variant_set.intersection(low.split())
-        if not present:
-            return []
-        variants = self._variants
+        triggers = self._triggers
         out: list[tuple[int, int, Cue]] = []
         phrase_spans: list[tuple[int, int]] = []
-        for word in {variants[v] for v in present}:
-            rx, cue, phrases = self._word_rx[word]
+        m0 = self._trigger_at_start.match(low)
+        found = [(0, m0.end(), m0.group())] if m0 is not None else []
+        found += [
+            (i + 1, m.end(), m.group(1))
+            for m in self._trigger_rx.finditer(low)
+            if not low[(i := m.start())].isalnum()
+        ]
+        n = len(low)
+        for i, j, word in found:
+            cue, phrases = triggers[word]
             if phrases is None:
-                # a plain cue word: every whole-word occurrence (one C-level scan)
-                out += [(m.start(), m.end(), cue) for m in rx.finditer(low)]
+                out.append((i, j, cue))  # type: ignore[arg-type]
                 continue
-            for m in rx.finditer(low):
-                i, j = m.span()
-                for phrase, off, size in phrases:
-                    a = i - off
-                    b = a + size
-                    if a >= 0 and low.startswith(phrase.text, a) and (
-                        a == 0 or not low[a - 1].isalnum()
-                    ) and (b >= len(low) or not low[b].isalnum()):
-                        out.append((a, b, phrase))
-                        phrase_spans.append((a, b))
-                        break
-                else:
-                    if cue is not None:
-                        out.append((i, j, cue))
+            for phrase, off, size in phrases:
+                a = i - off
+                b = a + size
+                if a >= 0 and low.startswith(phrase.text, a) and (
+                    a == 0 or not low[a - 1].isalnum()
+                ) and (b >= n or not low[b].isalnum()):
+                    out.append((a, b, phrase))
+                    phrase_spans.append((a, b))
+                    break
+            else:
+                if cue is not None:
+                    out.append((i, j, cue))
+        if not out:
+            return out
         out.sort(key=_cue_order)
         if phrase_spans:
             phrase_spans.sort()

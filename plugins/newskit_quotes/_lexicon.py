@@ -9,21 +9,12 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from collections.abc import Iterable
 from importlib import resources
 from typing import Any
 
 import attrs
 
 __all__ = ["Cue", "Lexicon", "load_lexicon"]
-
-#: Characters that may cling to a word in ``str.split()`` output, before and after it.
-_LEADING = ("", '"', "“", "‘", "'", "(", "[", "—", "-")
-_TRAILING = (
-    "", ",", ".", ":", ";", "!", "?", '"', "”", "’", "'", ")", "]", "—", "…", "-",
-    ',"', '."', ",”", ".”", "’,", "’.", "',", "'.", "),", ").", ".)", "...",
-)
-
 
 @attrs.frozen
 class Cue:
@@ -55,8 +46,6 @@ class Lexicon:
     forms: dict[str, Cue]
     #: key word → tuple of (phrase Cue, offset of the key word inside the phrase text)
     phrase_keys: dict[str, tuple[tuple[Cue, int], ...]]
-    #: a split() token (word with clinging punctuation) → the bare trigger word
-    variants: dict[str, str]
     pronouns: dict[str, tuple[str, str]]
     determiners: frozenset[str]
     skip_before_verb: frozenset[str]
@@ -87,15 +76,6 @@ class Lexicon:
 def _read(name: str) -> dict[str, Any]:
     with resources.files(__package__).joinpath("data", name).open("rb") as fh:
         return tomllib.load(fh)
-
-
-def _variants(words: Iterable[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for word in words:
-        for lead in _LEADING:
-            for trail in _TRAILING:
-                out[lead + word + trail] = word
-    return out
 
 
 def build_lexicon(
@@ -130,7 +110,6 @@ def build_lexicon(
     phrase_keys = {
         k: tuple(sorted(v, key=lambda item: -len(item[0].text))) for k, v in keys.items()
     }
-    variants = _variants(list(forms) + list(phrase_keys))
     words = grammar.get("words", {})
 
     def fs(name: str) -> frozenset[str]:
@@ -143,7 +122,6 @@ def build_lexicon(
     return Lexicon(
         forms=forms,
         phrase_keys=phrase_keys,
-        variants=variants,
         pronouns=pronouns,
         determiners=fs("determiners"),
         skip_before_verb=fs("skip_before_verb"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-__all__ = ["TOKEN", "tokens", "Sentences", "Words"]
+__all__ = ["TOKEN", "tokens", "Sentences", "Words", "trie_pattern"]
 
 #: a word (with inner apostrophes, dots, hyphens: "Russia's", "U.S", "Xi-led") or one symbol
 TOKEN = re.compile(r"\w+(?:[’'&.\-]\w+)*|[^\w\s]")
@@ -17,6 +17,28 @@ TOKEN = re.compile(r"\w+(?:[’'&.\-]\w+)*|[^\w\s]")
 NAME = re.compile(r"[A-Z][a-z’'\-]+(?:[ ][A-Z][a-z’'\-]+)+")
 
 _span = re.Match.span
+
+
+def trie_pattern(words: list[str] | set[str] | frozenset[str]) -> str:
+    """A regex alternation matching exactly ``words``, written as a trie ("sa(?:id|ys?)"):
+    ``re`` then tests each position against a few first letters instead of every word."""
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        alts = [re.escape(ch) + emit(node[ch]) for ch in sorted(k for k in node if k)]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" not in node:
+            return body
+        return ("(?:" + body + ")?") if len(alts) == 1 and len(body) > 1 else body + "?"
+
+    return emit(root)
 
 
 def tokens(text: str, start: int, end: int) -> list[tuple[int, int]]:
