@@ -69,6 +69,15 @@ class _CueRow:
         self.weight = cue.weight
         self.negative = negative
         self.elements = cue.elements
+        if len(cue.elements) == 1:  # most cues: one word (the general case below gives the same)
+            e = cue.elements[0]
+            self.anchor = 0
+            self.checks = ()
+            self.bigram = None
+            self.full = ((0, e.text.encode(), e.stem, e.case),)
+            self.key = e.text + "*" if e.stem else e.text
+            self.nodes = {}
+            return
         self.anchor = max(range(len(cue.elements)),
                           key=lambda k: (cue.elements[k].text.lower() not in _FUNCTION_WORDS,
                                          len(cue.elements[k].text), k))
@@ -155,8 +164,13 @@ class ThemeTagger:
                 self.rows.append(_CueRow(t.index, cue, True))
             for ec in r.entities:
                 self.entity_rows[ec.key].append((t.index, ec.weight))
+        chains: dict[tuple[int, float], dict[int, float]] = {}
         for row in self.rows:  # the term and, when it rolls up, its ancestors
-            row.nodes = self._chain(row.term, row.weight)
+            k = (row.term, row.weight)
+            nodes = chains.get(k)
+            if nodes is None:
+                nodes = chains[k] = self._chain(row.term, row.weight)
+            row.nodes = nodes
         self.exact_ci: dict[str, list[int]] = defaultdict(list)
         self.exact_cs: dict[str, list[int]] = defaultdict(list)
         self.stem_ci: dict[str, list[int]] = defaultdict(list)
@@ -203,6 +217,8 @@ class ThemeTagger:
                         nodes[node] = ww
             self.entity_nodes[k] = nodes
         self.story = [t for t in self.terms if t.requires]
+        #: (QID, type, tags) of an entity -> the entity cue keys it matches
+        self._entity_keys: dict[tuple, tuple[str, ...]] = {}
         # per node, for the confidence: level, roll-up flag, parent, bias + level offset
         c = self.calib
         self._level_of = [t.level for t in self.terms]
@@ -513,24 +529,35 @@ class ThemeTagger:
                 contrib[node].append((v, gi))
         # entity cues
         if entities and cfg.use_entities and self.entity_rows:
-            er = self.entity_rows
             ecount: dict[str, list] = {}
+            ekeys = self._entity_keys
+            lead_w, lead_c = cfg.lead_weight, cfg.lead_chars
             for e in entities:
                 attrs = e.attributes
-                keys = [f"qid:{e.value}"] if e.value is not None else []
-                etype = attrs.get("type")
-                if isinstance(etype, str):
-                    keys.append(f"type:{etype}")
                 tags = attrs.get("tags")
-                if isinstance(tags, (list, tuple)):
-                    keys.extend(f"tag:{t}" for t in tags if isinstance(t, str))
-                factor = cfg.lead_weight if e.start is not None and e.start < cfg.lead_chars else 1.0
+                try:  # the cue keys of an entity, cached by its QID, type and tags
+                    ck = (e.value, attrs.get("type"), tuple(tags) if isinstance(tags, (list, tuple)) else None)
+                    keys = ekeys.get(ck)
+                except TypeError:  # an unhashable type or tag: not cached
+                    ck, keys = None, None
+                if keys is None:
+                    keys = self._entity_cue_keys(e.value, attrs.get("type"), tags)
+                    if ck is not None:
+                        if len(ekeys) > _CACHE_LIMIT:
+                            ekeys.clear()
+                        ekeys[ck] = keys
+                if not keys:
+                    continue
+                start = e.start
+                factor = lead_w if start is not None and start < lead_c else 1.0
                 for k in keys:
-                    if k in er:
-                        rec = ecount.setdefault(k, [[], None])
+                    rec = ecount.get(k)
+                    if rec is None:
+                        ecount[k] = [[factor], None if start is None else (start, e.end)]
+                    else:
                         rec[0].append(factor)
-                        if rec[1] is None and e.start is not None:
-                            rec[1] = (e.start, e.end)
+                        if rec[1] is None and start is not None:
+                            rec[1] = (start, e.end)
             for k, (factors, first) in ecount.items():
                 factors.sort(reverse=True)
                 f = sum(v / (j + 1) for j, v in enumerate(factors))
@@ -554,6 +581,16 @@ class ThemeTagger:
                     score[node] -= amount
         return {"score": score, "distinct": _Distinct(contrib), "groups": groups,
                 "contrib": contrib, "toks": toks, "line": line}
+
+    def _entity_cue_keys(self, value: Any, etype: Any, tags: Any) -> tuple[str, ...]:
+        """The entity cue keys (``qid:``, ``type:``, ``tag:``) of one entity that some rule uses."""
+        keys = [f"qid:{value}"] if value is not None else []
+        if isinstance(etype, str):
+            keys.append(f"type:{etype}")
+        if isinstance(tags, (list, tuple)):
+            keys.extend(f"tag:{t}" for t in tags if isinstance(t, str))
+        er = self.entity_rows
+        return tuple(k for k in keys if k in er)
 
     def confidence(self, s: float, ratio: float, distinct: int, level: int) -> float:
         c = self.calib
