@@ -174,3 +174,45 @@ def test_factory_failure_is_a_plugin_error_naming_the_component():
 
     with pytest.raises(PluginError, match="component 'broken' .* failed to build: OSError: data file missing"):
         Pipeline(plugins=[Plugin()], entrypoints=False)
+
+
+# -- how findings are stamped and ordered ------------------------------------------------
+
+
+def test_a_finding_object_returned_twice_or_for_two_documents_is_never_shared():
+    cached = Finding("tag", 0, 5, "Story")
+    twice = make_plugin("twice", ("tag",), run=lambda view: [cached, cached])
+    pipeline = Pipeline(plugins=[twice], entrypoints=False)
+    first = pipeline.run("Story one")
+    assert [f.id for f in first.findings] == ["tag:0-5", "tag:0-5~2"]
+    second = pipeline.run("Story two")
+    assert [f.id for f in second.findings] == ["tag:0-5", "tag:0-5~2"]
+    # The first result is untouched by the second run, and no finding sits in both.
+    assert [f.id for f in first.findings] == ["tag:0-5", "tag:0-5~2"]
+    assert not {id(f) for f in first.findings} & {id(f) for f in second.findings}
+    assert all(f.producer == "twice" for f in first.findings + second.findings)
+
+
+def test_components_see_earlier_findings_in_position_order_whoever_made_them():
+    late = make_plugin("late", ("word",), run=word_finder("word", "b"))
+    early = make_plugin("early", ("word",), run=word_finder("word", "a"))
+    seen = {}
+
+    def reader(view):
+        seen["of_kind"] = [f.text for f in view.of_kind("word")]
+        seen["findings"] = [f.text for f in view.findings]
+        return []
+
+    reads = make_plugin("reads", ("other",), uses=("word",), run=reader)
+    pipeline = Pipeline(plugins=[late, early, reads], entrypoints=False)
+    result = pipeline.run("b a b a")
+    assert seen["of_kind"] == seen["findings"] == ["b", "a", "b", "a"]
+    assert [f.start for f in result.findings] == [0, 2, 4, 6]
+
+
+def test_a_view_built_by_hand_sorts_what_it_is_given():
+    doc = newskit.Document("x y z")
+    z, x = Finding("k", 4, 5, "z"), Finding("k", 0, 1, "x")
+    view = newskit.FindingView(doc, [z, x])
+    assert [f.text for f in view.of_kind("k")] == ["x", "z"]
+    assert [f.text for f in view.findings] == ["x", "z"]

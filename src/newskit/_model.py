@@ -472,19 +472,33 @@ def _sort_key(f: Finding) -> tuple:
     return (0, f.start, -f.end, f.kind, f.id or "")  # type: ignore[operator]
 
 
+_ANY, _BY_PRODUCER, _SORTED = range(3)
+
+
 class FindingView:
     """The read-only view a component gets: the document and the findings so far.
 
     ``findings`` is a tuple in position order; ``of_kind`` and ``get`` are indexed.
     """
 
-    __slots__ = ("_document", "_findings", "_by_id", "_by_kind")
+    __slots__ = ("_document", "_findings", "_by_id", "_by_kind", "_order")
 
     def __init__(self, document: Document, findings: Iterable[Finding] = ()) -> None:
         self._document = document
         self._findings = tuple(findings)
         self._by_id: dict[str, Finding] | None = None
         self._by_kind: dict[str, tuple[Finding, ...]] | None = None
+        # What is known of the order: _ANY (sorted on first use), _BY_PRODUCER (the
+        # pipeline's: each producer's findings in position order, producer after producer)
+        # or _SORTED. Most components read one kind, which one producer made: sorting all
+        # findings for every component cost the pipeline more than any check it makes.
+        self._order = _ANY
+
+    @classmethod
+    def _of_producers(cls, document: Document, findings: Iterable[Finding]) -> FindingView:
+        view = cls(document, findings)
+        view._order = _BY_PRODUCER
+        return view
 
     def __repr__(self) -> str:
         return f"newskit.FindingView({self._document!r}, {len(self._findings)} findings)"
@@ -500,6 +514,9 @@ class FindingView:
 
     @property
     def findings(self) -> tuple[Finding, ...]:
+        if self._order != _SORTED:
+            self._findings = tuple(sorted(self._findings, key=_sort_key))
+            self._order = _SORTED
         return self._findings
 
     def of_kind(self, kind: str) -> tuple[Finding, ...]:
@@ -508,7 +525,15 @@ class FindingView:
             by_kind: dict[str, list[Finding]] = {}
             for f in self._findings:
                 by_kind.setdefault(f.kind, []).append(f)
-            self._by_kind = {k: tuple(v) for k, v in by_kind.items()}
+            order = self._order
+            self._by_kind = {
+                k: tuple(
+                    v if order == _SORTED
+                    or (order == _BY_PRODUCER and all(f.producer == v[0].producer for f in v))
+                    else sorted(v, key=_sort_key)
+                )
+                for k, v in by_kind.items()
+            }
         return self._by_kind.get(kind, ())
 
     def get(self, finding_id: str) -> Finding | None:
