@@ -52,11 +52,13 @@ def tokens(text: str, start: int, end: int) -> list[tuple[int, int]]:
 _BOUNDS = re.compile(r"[.!?\n](?:(?<=\n)|[.!?]*[\"”’')\]]*(?:\s+|\Z))")
 
 
-#: a period after a letter-like character, unless five ASCII letters precede it: a
-#: superset of the periods that ``_abbreviation`` must look at (the pattern starts with
-#: the literal period so that ``re`` jumps from one to the next at C speed)
-_ABBR_DOT = re.compile(r"\.(?<![a-zA-Z]{5}\.)(?<=[^\W\d_]\.)")
+#: a period after a letter-like character, unless five ASCII letters precede it, and
+#: followed by what a sentence boundary needs after it: a superset of the boundaries that
+#: ``_abbreviation`` must look at (the pattern starts with the literal period so that ``re``
+#: jumps from one to the next at C speed)
+_ABBR_DOT = re.compile(r"\.(?<![a-zA-Z]{5}\.)(?<=[^\W\d_]\.)(?=[.!?]*[\"”’')\]]*(?:\s|\Z))")
 _start = re.Match.start
+_end = re.Match.end
 
 
 def _abbreviation(text: str, dot: int, abbreviations: frozenset[str]) -> bool:
@@ -89,23 +91,23 @@ class Sentences:
     def _scan(self) -> list[int]:
         # found on first use: a document with no candidate never pays for it
         text = self.text
-        spans = list(map(_span, _BOUNDS.finditer(text)))
+        found = list(_BOUNDS.finditer(text))
+        ends = list(map(_start, found))
+        starts = list(map(_end, found))
         # periods that may close an abbreviation: after a letter, not after five ASCII
-        # letters (a word of five letters or more never is one); checked exactly below
+        # letters (a word of five letters or more never is one), where a boundary may
+        # start; checked exactly below, and their boundaries dropped (rare)
         abbreviations = self.abbreviations
-        drop = {
-            a
-            for a in map(_start, _ABBR_DOT.finditer(text))
-            if text[a - 1 : a].isalpha()
-            and not text[a - 5 : a].isalpha()
-            and _abbreviation(text, a, abbreviations)
-        }
-        if drop:
-            spans = [sp for sp in spans if sp[0] not in drop]
-        if spans:
-            ends, starts = map(list, zip(*spans))
-        else:
-            ends, starts = [], []
+        for a in map(_start, _ABBR_DOT.finditer(text)):
+            if (
+                text[a - 1 : a].isalpha()
+                and not text[a - 5 : a].isalpha()
+                and _abbreviation(text, a, abbreviations)
+            ):
+                k = bisect_left(ends, a)
+                if k < len(ends) and ends[k] == a:
+                    del ends[k]
+                    del starts[k]
         self.ends = ends
         self.starts = starts
         return ends
