@@ -300,7 +300,8 @@ class Finding:
                     f"Finding({kind!r}): text {text!r} has {len(text)} characters "
                     f"but the span {start}:{end} has {end - start}"
                 )
-        if confidence is not None:
+        # A float in [0, 1] (NaN fails the comparison) needs no further look.
+        if confidence is not None and not (type(confidence) is float and 0.0 <= confidence <= 1.0):
             _check_confidence(confidence)
         _set(self, "kind", kind)
         _set(self, "start", start)
@@ -309,8 +310,8 @@ class Finding:
         _set(self, "label", label)
         _set(self, "value", value)
         _set(self, "confidence", confidence)
-        _set(self, "attributes", _freeze_mapping(attributes))
-        _set(self, "refs", _freeze_mapping(refs))
+        _set(self, "attributes", _freeze_mapping(attributes) if attributes else _EMPTY)
+        _set(self, "refs", _freeze_mapping(refs) if refs else _EMPTY)
         _set(self, "id", id)
         _set(self, "producer", producer)
 
