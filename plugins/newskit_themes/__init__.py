@@ -24,9 +24,20 @@ __all__ = ["ThemesConfig", "hookspecs", "make_component", "newskit_components"]
 
 def make_component(config: ThemesConfig | None, hook: Any = None) -> Any:
     """Build the component (data files are read here, never at import time)."""
+    import gc
+
     from newskit_themes._engine import make_component as build
 
-    return build(config, hook=hook)
+    # the rules become some 100,000 small objects: the cyclic collector, which would walk
+    # all of them again and again while they are built, is paused meanwhile (none of them
+    # form cycles that need it)
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return build(config, hook=hook)
+    finally:
+        if paused:
+            gc.enable()
 
 
 @newskit.hookimpl

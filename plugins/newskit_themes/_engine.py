@@ -69,28 +69,37 @@ class _CueRow:
         self.weight = cue.weight
         self.negative = negative
         self.elements = cue.elements
-        if len(cue.elements) == 1:  # most cues: one word (the general case below gives the same)
-            e = cue.elements[0]
-            self.anchor = 0
-            self.checks = ()
-            self.bigram = None
-            self.full = ((0, e.text.encode(), e.stem, e.case),)
-            self.key = e.text + "*" if e.stem else e.text
-            self.nodes = {}
-            return
-        self.anchor = max(range(len(cue.elements)),
-                          key=lambda k: (cue.elements[k].text.lower() not in _FUNCTION_WORDS,
-                                         len(cue.elements[k].text), k))
-        # texts as UTF-8 bytes: documents are matched as byte tokens (see split_tokens)
-        self.checks = tuple((k - self.anchor, e.text.encode(), e.stem, e.case)
-                            for k, e in enumerate(cue.elements) if k != self.anchor)
-        els = cue.elements
-        # a phrase that opens with two plain words is found through that word pair
-        self.bigram = (els[0].text.lower().encode(), els[1].text.lower().encode()) \
-            if len(els) > 1 and not els[0].stem and not els[1].stem else None
-        self.full = tuple((k, e.text.encode(), e.stem, e.case) for k, e in enumerate(els))
-        self.key = " ".join(e.text + ("*" if e.stem else "") for e in cue.elements)
+        shape = _SHAPES.get(cue.elements)
+        if shape is None:
+            shape = _SHAPES[cue.elements] = _shape(cue.elements)
+        self.anchor, self.checks, self.bigram, self.full, self.key = shape
         self.nodes: dict[int, float] = {}
+
+
+#: elements of a cue -> its anchor, checks, opening word pair, word tests and key (the same
+#: phrase often serves several themes)
+_SHAPES: dict[tuple, tuple] = {}
+
+
+def _shape(els: tuple) -> tuple:
+    """How a cue is matched: ``(anchor, checks, bigram, full, key)`` (see ``_CueRow``)."""
+    # texts as UTF-8 bytes: documents are matched as byte tokens (see split_tokens)
+    full = tuple([(k, t.encode(), st, cs) for k, (t, st, cs) in enumerate(els)])
+    if len(els) == 1:
+        t, st, _cs = els[0]
+        return 0, (), None, full, (t + "*" if st else t)
+    # the anchor: the longest word that is not a function word (the last of equals)
+    anchor, best = 0, None
+    for k, (t, _st, _cs) in enumerate(els):
+        rank = (t.lower() not in _FUNCTION_WORDS, len(t), k)
+        if best is None or rank > best:
+            anchor, best = k, rank
+    checks = tuple([(k - anchor, b, st, cs) for k, b, st, cs in full if k != anchor])
+    # a phrase that opens with two plain words is found through that word pair
+    (t0, s0, _c0), (t1, s1, _c1) = els[0], els[1]
+    bigram = (t0.lower().encode(), t1.lower().encode()) if not s0 and not s1 else None
+    key = " ".join([t + "*" if st else t for t, st, _cs in els])
+    return anchor, checks, bigram, full, key
 
 
 def build_rules(config: ThemesConfig, hook: Any = None) -> dict[str, Rule]:

@@ -175,15 +175,28 @@ def parse_cue(raw: Any, key: str, where: _Where, negative: bool = False) -> list
     if not isinstance(raw, str):
         raise where.fail(key, f"a cue must be a string, got {type(raw).__name__} {raw!r}",
                          "write it in quotes, e.g. \"diplomat*\"")
-    text, weight = _split_weight(raw, key, where, "cue", "summit^2", allow_zero=negative)
+    if "^" in raw:
+        text, weight = _split_weight(raw, key, where, "cue", "summit^2", allow_zero=negative)
+    else:
+        text, weight = raw.strip(), 1.0
     if not text:
         raise where.fail(key, f"cue {raw!r} is empty", "remove it or write a word")
-    if text.count("{") != text.count("}") or _BRACES.sub("", text).count("{"):
-        raise where.fail(key, f"cue {raw!r} has unbalanced or nested braces",
-                         "write explicit forms as word{,s,es} with one level of braces")
+    if "{" in text or "}" in text:
+        if text.count("{") != text.count("}") or _BRACES.sub("", text).count("{"):
+            raise where.fail(key, f"cue {raw!r} has unbalanced or nested braces",
+                             "write explicit forms as word{,s,es} with one level of braces")
+        i = text.index("{")
+        j = text.index("}", i)
+        if "{" in text[j:]:
+            forms: Sequence[str] = _expand(text)
+        else:  # one brace group: the forms directly (as _expand gives them)
+            head, tail = text[:i], text[j + 1:]
+            forms = [head + alt.strip() + tail for alt in text[i + 1:j].split(",")]
+    else:
+        forms = (text,)
     cues = []
     # expand the whole pattern (a brace group may hold spaces: "{foreign,defence} minister")
-    for form in (_expand(text) if "{" in text else (text,)):
+    for form in forms:
         elements = []
         words = (form.replace("-", " ") if "-" in form else form).split()
         for i, word in enumerate(words):
