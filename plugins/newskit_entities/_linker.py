@@ -38,6 +38,50 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+_WORD_RUN = re.compile(r"\w+")
+
+
+def _standalone(text: str, words: set[str], small: int = 2_000_000) -> list[tuple[int, int, str]]:
+    """``(start, -length, word)`` of every occurrence of the words with no word character on
+    either side (overlaps included), in no particular order.
+
+    One ``str.find`` loop per word is fastest for an article, but its cost is words × text,
+    which a long document (thousands of names, megabytes) turns quadratic; there, one pass
+    over the text's word runs looks each up among the first runs of the words."""
+    if len(words) * len(text) <= small:
+        return [o for w in words for o in _occurrences(text, w)]
+    by_first: dict[str, list[str]] = {}
+    out = []
+    for w in words:
+        m = _WORD_RUN.match(w)
+        if m is None:  # not starting with a word character: not from the name scan, but exact
+            out.extend(_occurrences(text, w))
+        else:
+            by_first.setdefault(m.group(), []).append(w)
+    size, startswith = len(text), text.startswith
+    # A standalone occurrence of a word that starts with a word character starts a run.
+    for m in _WORD_RUN.finditer(text):
+        cands = by_first.get(m.group())
+        if cands is not None:
+            i = m.start()
+            for w in cands:
+                j = i + len(w)
+                if startswith(w, i) and not (j < size and _is_word(text[j])):
+                    out.append((i, -len(w), w))
+    return out
+
+
+def _occurrences(text: str, w: str) -> list[tuple[int, int, str]]:
+    size, n, out, find = len(text), len(w), [], text.find
+    i = find(w)
+    while i >= 0:
+        j = i + n
+        if not ((i and _is_word(text[i - 1])) or (j < size and _is_word(text[j]))):
+            out.append((i, -n, w))
+        i = find(w, i + 1)
+    return out
+
+
 def _words(items: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(items), key=len, reverse=True))
 
@@ -129,7 +173,6 @@ class Linker:
                  tuple(r.get("cues", [])) + tuple(cue_lists.get(r.get("cue_list", ""), ())))
                 for r in amb["readings"]
             ]
-        self._cue_res: dict[str, re.Pattern] = {}
         acr = rules.get("acronyms", {})
         #: entity types whose acronyms link only in context (``[acronyms]`` in rules.toml)
         self.ctx_types = frozenset(acr.get("context_types", ()))
@@ -350,17 +393,7 @@ class Linker:
         count = text.count
         if not any(count(w) > 1 for w in words):
             return  # no last word comes back at all (the common case)
-        find = text.find
-        occ = []
-        size = len(text)
-        for w in words:
-            n = len(w)
-            i = find(w)
-            while i >= 0:
-                j = i + n
-                if not ((i and _is_word(text[i - 1])) or (j < size and _is_word(text[j]))):
-                    occ.append((i, -n, w))
-                i = find(w, i + 1)
+        occ = _standalone(text, words)
         counts: dict[str, int] = {}
         occ.sort()
         last = 0
@@ -377,13 +410,19 @@ class Linker:
 
     # -- disambiguation -------------------------------------------------------------------
 
-    def _has_cue(self, text: str, cue: str) -> bool:
-        if cue not in text:
-            return False
-        rx = self._cue_res.get(cue)
-        if rx is None:
-            rx = self._cue_res[cue] = re.compile(rf"(?<!\w){re.escape(cue)}(?!\w)")
-        return rx.search(text) is not None
+    @staticmethod
+    def _has_cue(text: str, cue: str) -> bool:
+        """Does ``cue`` stand alone (no word character on either side) somewhere in text?"""
+        # str.find, not a regex with lookarounds: a regex cannot skip ahead to the cue's
+        # first letter, and a long document asks about hundreds of cues.
+        find, size, n = text.find, len(text), len(cue)
+        i = find(cue)
+        while i >= 0:
+            j = i + n
+            if not ((i and _is_word(text[i - 1])) or (j < size and _is_word(text[j]))):
+                return True
+            i = find(cue, i + 1)
+        return False
 
     def _is_ctx(self, surface: str) -> bool:
         got = self._ctx_surface.get(surface)
