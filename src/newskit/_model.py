@@ -303,17 +303,17 @@ class Finding:
         # A float in [0, 1] (NaN fails the comparison) needs no further look.
         if confidence is not None and not (type(confidence) is float and 0.0 <= confidence <= 1.0):
             _check_confidence(confidence)
-        _set(self, "kind", kind)
-        _set(self, "start", start)
-        _set(self, "end", end)
-        _set(self, "text", text)
-        _set(self, "label", label)
-        _set(self, "value", value)
-        _set(self, "confidence", confidence)
-        _set(self, "attributes", _freeze_mapping(attributes) if attributes else _EMPTY)
-        _set(self, "refs", _freeze_mapping(refs) if refs else _EMPTY)
-        _set(self, "id", id)
-        _set(self, "producer", producer)
+        _set_kind(self, kind)
+        _set_start(self, start)
+        _set_end(self, end)
+        _set_text(self, text)
+        _set_label(self, label)
+        _set_value(self, value)
+        _set_confidence(self, confidence)
+        _set_attributes(self, _freeze_mapping(attributes) if attributes else _EMPTY)
+        _set_refs(self, _freeze_mapping(refs) if refs else _EMPTY)
+        _set_id(self, id)
+        _set_producer(self, producer)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Findings cross process boundaries by the thousand (pipe(n_process=N)); rebuild
@@ -329,17 +329,17 @@ class Finding:
     def _stamped(self, id: str, producer: str, refs: Mapping[str, Any] | None) -> Finding:
         """A copy with id, producer (and resolved refs): the checks already ran."""
         new = object.__new__(Finding)
-        _set(new, "kind", self.kind)
-        _set(new, "start", self.start)
-        _set(new, "end", self.end)
-        _set(new, "text", self.text)
-        _set(new, "label", self.label)
-        _set(new, "value", self.value)
-        _set(new, "confidence", self.confidence)
-        _set(new, "attributes", self.attributes)
-        _set(new, "refs", self.refs if refs is None else _freeze_mapping(refs))
-        _set(new, "id", id)
-        _set(new, "producer", producer)
+        _set_kind(new, self.kind)
+        _set_start(new, self.start)
+        _set_end(new, self.end)
+        _set_text(new, self.text)
+        _set_label(new, self.label)
+        _set_value(new, self.value)
+        _set_confidence(new, self.confidence)
+        _set_attributes(new, self.attributes)
+        _set_refs(new, self.refs if refs is None else _freeze_mapping(refs))
+        _set_id(new, id)
+        _set_producer(new, producer)
         return new
 
     def __repr__(self) -> str:
@@ -395,22 +395,37 @@ class Finding:
             raise ValidationError(f"a finding needs the field {exc.args[0]!r}") from None
 
 
+# Slot setters of Finding, for the code that builds findings by the hundred thousand:
+# calling a slot's own setter costs less than half of object.__setattr__ (measured:
+# 1.2 µs against 2.7 µs for a whole finding), and a frozen class leaves no other way in.
+(
+    _set_kind, _set_start, _set_end, _set_text, _set_label, _set_value, _set_confidence,
+    _set_attributes, _set_refs, _set_id, _set_producer,
+) = (
+    Finding.__dict__[name].__set__
+    for name in (
+        "kind", "start", "end", "text", "label", "value", "confidence", "attributes", "refs",
+        "id", "producer",
+    )
+)
+
+
 def _rebuild_finding(
     kind: str, start: Any, end: Any, text: Any, label: Any, value: Any, confidence: Any,
     attributes: dict[str, Any], refs: dict[str, Any], id: Any, producer: Any,
 ) -> Finding:
     new = object.__new__(Finding)
-    _set(new, "kind", kind)
-    _set(new, "start", start)
-    _set(new, "end", end)
-    _set(new, "text", text)
-    _set(new, "label", label)
-    _set(new, "value", value)
-    _set(new, "confidence", confidence)
-    _set(new, "attributes", FrozenDict(attributes) if attributes else _EMPTY)
-    _set(new, "refs", FrozenDict(refs) if refs else _EMPTY)
-    _set(new, "id", id)
-    _set(new, "producer", producer)
+    _set_kind(new, kind)
+    _set_start(new, start)
+    _set_end(new, end)
+    _set_text(new, text)
+    _set_label(new, label)
+    _set_value(new, value)
+    _set_confidence(new, confidence)
+    _set_attributes(new, FrozenDict(attributes) if attributes else _EMPTY)
+    _set_refs(new, FrozenDict(refs) if refs else _EMPTY)
+    _set_id(new, id)
+    _set_producer(new, producer)
     return new
 
 

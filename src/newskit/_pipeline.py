@@ -19,7 +19,9 @@ from newskit._model import (
     FrozenDict,
     FindingView,
     Result,
-    _set,
+    _set_id,
+    _set_producer,
+    _set_refs,
     _sort_key,
     finding_id,
 )
@@ -369,10 +371,10 @@ class Pipeline:
             if f.id is None and f.producer is None:
                 # First time out of its component: stamp this very object. Nobody else
                 # holds it yet, and a copy of every finding cost the core a third of its time.
-                _set(f, "id", fid)
-                _set(f, "producer", name)
+                _set_id(f, fid)
+                _set_producer(f, name)
                 if fixed is not None:
-                    _set(f, "refs", FrozenDict(fixed))
+                    _set_refs(f, FrozenDict(fixed))
                 out.append(f)
             else:  # stamped before (returned again, or taken from the view): a new copy
                 out.append(f._stamped(fid, name, fixed))
