@@ -20,7 +20,7 @@ from __future__ import annotations
 import gc
 import re
 from bisect import bisect_left, bisect_right, insort
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from newskit import Finding
@@ -45,6 +45,18 @@ _AFTER_REACH = 90
 _MAX_CLAUSE = 1000
 #: from this length on (characters), the garbage collector pauses while a document is read
 _GC_PAUSE_CHARS = 200_000
+#: listeners that a cue like "told" takes before its clause ("told reporters the …")
+_LISTENERS = frozenset((
+    "him", "her", "them", "me", "us", "reporters", "journalists", "mps", "parliament",
+    "lawmakers", "supporters", "viewers", "listeners",
+))
+#: words that cannot open a bare reported clause ("said goodbye", "said so")
+_NOT_CLAUSE_START = frozenset((
+    "so", "to", "about", "of", "with", "by", "as", "goodbye", "sorry", "yes", "no", "nothing",
+    "something", "anything", "little", "thanks",
+))
+#: tokens that end a bare clause's object before any verb (a relative clause follows)
+_RELATIVE = frozenset(("that", "which", "who", "whose", "where", ";", ":", "(", "of"))
 #: words allowed between a cue verb and "that" ("told reporters in Moscow on Monday that")
 _GAP = 8
 
@@ -98,6 +110,8 @@ class QuoteFinder:
                 tuple((c, off, len(c.text)) for c, off in phrases) if phrases else None,
             )
         self._triggers = triggers
+        #: name → guessed gender (see ``Resolver.guess_gender``), kept across documents
+        self._genders: dict[str, str] = {}
         # every trigger word as a whole word, in one pass: the pattern starts with the
         # character before the word (any but an ASCII letter or digit), so ``re`` skips at
         # C speed to the next word start and tries the words there as one trie; a
@@ -360,14 +374,13 @@ class _Doc:
     def np_forward(self, pos: int, limit: int) -> tuple[int, int] | None:
         """The noun phrase starting at ``pos`` ("said Jane Doe, …", "according to X, …")."""
         lex = self.lex
-        toks = tokens(self.text, pos, min(limit, pos + 100))
+        # only the first ten tokens are ever read
+        toks = islice(map(_span, TOKEN.finditer(self.text, pos, min(limit, pos + 100))), 10)
         low = self.low
         text = self.text
         end = -1
         start = -1
-        for idx, (a, b) in enumerate(toks):
-            if idx >= 10:
-                break
+        for a, b in toks:
             w = low[a:b]
             if not text[a].isalnum():
                 if w in ("'", "’") and end != -1:
@@ -718,36 +731,44 @@ class _Doc:
         c = text[j]
         if c != "," and not c.isalnum() and not c.isspace():
             return None
-        # only the first 15 tokens are ever read (the "that" scan stops after _GAP + 1,
-        # the bare clause check after the listener and ten more words)
-        toks = list(islice(map(_span, TOKEN.finditer(text, b, min(self.n, b + 90))), 15))
+        # tokens are read lazily, only as far as each step needs them: the "that" scan
+        # reads at most _GAP + 2, the listener at most five, the bare clause nine more
+        it = map(_span, TOKEN.finditer(text, b, min(n, b + 90)))
         # "said (on Monday / to reporters / in a statement) that …"
-        first: str | None = None
-        for idx, (s, e) in enumerate(toks[: _GAP + 1] if has_that else ()):
-            w = low[s:e]
-            if w == "that":
-                if first is not None and not (
-                    cue.object or first in lex.adverbial_start or first.endswith("ly")
-                ):
-                    break  # "suggests a model for cooperation that …": a relative clause
-                if idx + 1 < len(toks):
-                    return toks[idx + 1][0]
+        if has_that:
+            toks = list(islice(it, _GAP + 2))
+            first: str | None = None
+            for idx, (s, e) in enumerate(toks[: _GAP + 1]):
+                w = low[s:e]
+                if w == "that":
+                    if first is not None and not (
+                        cue.object or first in lex.adverbial_start or first.endswith("ly")
+                    ):
+                        break  # "suggests a model for cooperation that …": a relative clause
+                    if idx + 1 < len(toks):
+                        return toks[idx + 1][0]
+                    return None
+                if w == ",":
+                    continue
+                if first is None:
+                    first = w
+                if w in lex.adverbial_start:
+                    continue
+                if not text[s].isalnum() or w in lex.np_stop or w in self.f.verbish or w in ("of", "about"):
+                    break
+            if not cue.bare:
                 return None
-            if w == ",":
-                continue
-            if first is None:
-                first = w
-            if w in lex.adverbial_start:
-                continue
-            if not text[s].isalnum() or w in lex.np_stop or w in self.f.verbish or w in ("of", "about"):
-                break
-        if not cue.bare or not toks:
+            if len(toks) < 5:
+                toks += islice(it, 5 - len(toks))
+        else:
+            toks = list(islice(it, 5))
+        if not toks:
             return None
         i = 0
         if cue.object:
             # "told reporters the …", "told the BBC the …"
             w = low[toks[0][0] : toks[0][1]]
-            if w in ("him", "her", "them", "me", "us", "reporters", "journalists", "mps", "parliament", "lawmakers", "supporters", "viewers", "listeners"):
+            if w in _LISTENERS:
                 i = 1
             elif w in ("the", "a") and len(toks) > 2 and text[toks[1][0]].isupper():
                 i = 2
@@ -763,22 +784,24 @@ class _Doc:
             return None
         s0, e0 = toks[i]
         w = low[s0:e0]
-        if not text[s0].isalnum() or w in lex.np_link or w in ("so", "to", "about", "of", "with", "by", "as", "goodbye", "sorry", "yes", "no", "nothing", "something", "anything", "little", "so", "thanks"):
+        if not text[s0].isalnum() or w in lex.np_link or w in _NOT_CLAUSE_START:
             return None
         if w in lex.forms or (w in lex.np_stop and w not in ("it", "this", "these", "those", "there")):
             return None
         clause_end = self.sent.end(s0)
         count = 0
-        for s, e in toks[i + 1 :]:
+        finite = lex.finite
+        forms = lex.forms
+        for s, e in chain(toks[i + 1 :], it):
             if s >= clause_end:
                 break
             count += 1
             if count > 9:
                 break
             w = low[s:e]
-            if w in ("that", "which", "who", "whose", "where", ";", ":", "(", "of"):
+            if w in _RELATIVE:
                 break  # an object with a relative clause, not a reported clause
-            if w in lex.finite or w in lex.forms or (w.endswith("ed") and len(w) > 3 and text[s].islower()):
+            if w in finite or w in forms or (w.endswith("ed") and len(w) > 3 and text[s].islower()):
                 if count >= 1:
                     return s0
         return None
@@ -820,9 +843,9 @@ class _Doc:
         if text[comma - 1] in _QUOTE_CHARS:
             return None  # '"…," he said' belongs to the direct quote
         # after the cue: at most a few words of adverbial, then the end or ", rest of the sentence"
-        rest = tokens(text, frame_end, min(se + 1, frame_end + 90))
+        rest = map(_span, TOKEN.finditer(text, frame_end, min(se + 1, frame_end + 90)))
         second: tuple[int, int] | None = None
-        for idx, (s, e) in enumerate(rest):
+        for idx, (s, e) in enumerate(rest):  # read lazily: the loop stops early
             w = low[s:e]
             if w == ",":
                 tail = s + 1
@@ -859,7 +882,7 @@ class _Doc:
     def _clause_starts(self, s: int, e: int) -> bool:
         """Whether ``text[s:e]`` already holds a finite verb (so it is a whole clause)."""
         lex = self.lex
-        for a, b in tokens(self.text, s, e):
+        for a, b in map(_span, TOKEN.finditer(self.text, s, e)):  # lazily: stops early
             w = self.low[a:b]
             if w in lex.finite or (w.endswith("ed") and len(w) > 3):
                 return True
@@ -1000,7 +1023,7 @@ class _Doc:
 
     def findings(self, cands: list[_Cand], entities: tuple[Any, ...]) -> list[Finding]:
         text = self.text
-        resolver = Resolver(text, self.low, entities, self.lex, self.sent)
+        resolver = Resolver(text, self.low, entities, self.lex, self.sent, self.f._genders)
 
         def subject_of(lo: int, hi: int) -> Speaker | None:
             sp, mode = self.main_subject(lo, hi)

@@ -54,9 +54,21 @@ class Resolver:
     """Resolves speaker mentions of one document, in document order."""
 
     def __init__(
-        self, text: str, low: str, entities: tuple[Any, ...], lex: Lexicon, sent: Sentences
+        self,
+        text: str,
+        low: str,
+        entities: tuple[Any, ...],
+        lex: Lexicon,
+        sent: Sentences,
+        genders: dict[str, str] | None = None,
     ) -> None:
         self.sent = sent
+        #: name → guessed gender, shared across documents by the caller (a pure function
+        #: of the name and the lexicon)
+        self._genders: dict[str, str] = {} if genders is None else genders
+        #: id() of an entity finding (alive as long as the view) → (name, gender, refers):
+        #: its speaker fields, worked out once
+        self._ent_fields: dict[Any, tuple[Any, str, str]] = {}
         self.text = text
         self.low = low
         self.lex = lex
@@ -72,6 +84,15 @@ class Resolver:
 
     def guess_gender(self, name: str) -> str:
         """A gender from a title ("Mrs") or a known given name, else ""."""
+        got = self._genders.get(name)
+        if got is None:
+            got = self._guess_gender(name)
+            if len(self._genders) >= 50_000:
+                self._genders.clear()  # bounded memory over a long stream
+            self._genders[name] = got
+        return got
+
+    def _guess_gender(self, name: str) -> str:
         lex = self.lex
         for word in name.split()[:4]:
             w = word.lower().strip(".,")
@@ -83,6 +104,12 @@ class Resolver:
         return ""
 
     def _entity_speaker(self, e: Any, pos: int) -> Speaker:
+        fields = self._ent_fields.get(id(e))
+        if fields is None:
+            fields = self._ent_fields[id(e)] = self._entity_fields(e)
+        return Speaker(fields[0], e.id, fields[1], fields[2], pos)
+
+    def _entity_fields(self, e: Any) -> tuple[Any, str, str]:
         attrs = e.attributes
         if attrs.get("via") == "metonym":
             name = e.text  # "the Kremlin said": the institution speaks, linked to its state
@@ -92,7 +119,7 @@ class Resolver:
         gender = str(attrs.get("gender") or "")
         if not gender and refers == "person":
             gender = self.guess_gender(self.text[max(0, e.start - 6) : e.end]) or self.guess_gender(name)
-        return Speaker(name, e.id, gender, refers, pos)
+        return name, gender, refers
 
     def _covering(self, s: int, e: int) -> Any | None:
         """The best entity covering the head of ``[s, e)``, not a possessor ("China's ministry")."""

@@ -6,6 +6,7 @@ around a candidate, never over the whole document.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left, bisect_right
 
@@ -61,15 +62,34 @@ _start = re.Match.start
 _end = re.Match.end
 
 
+_STRIP = "(\"“‘'"
+_LEAD = re.compile("[" + re.escape(_STRIP) + "]*")
+
+
 def _abbreviation(text: str, dot: int, abbreviations: frozenset[str]) -> bool:
     """Whether the period at ``dot`` closes an abbreviation or an initial ("Mr.", "J.")."""
     if dot == 0 or not text[dot - 1].isalpha():
         return False
     k = text.rfind(" ", max(0, dot - 12), dot)
-    word = text[k + 1 : dot].lstrip("(\"“‘'")
+    if k == -1 and dot > 12:
+        # no space near: the "word" runs from the start of the text; it is short only
+        # if the text opens with a run of marks (read in constant time, not a copy of
+        # the text so far, which would make a text without spaces quadratic)
+        lead = _LEAD.match(text).end()  # type: ignore[union-attr]
+        if dot - lead >= 12:
+            return False
+        word = text[lead:dot]
+    else:
+        word = text[k + 1 : dot].lstrip(_STRIP)
     if len(word) == 1:
         return word.isupper()
     return len(word) < 12 and word.lower() in abbreviations
+
+
+@functools.lru_cache(maxsize=8)
+def _endings(abbreviations: frozenset[str]) -> frozenset[str]:
+    """The last two characters of every abbreviation of two characters or more."""
+    return frozenset(w[-2:] for w in abbreviations if len(w) >= 2)
 
 
 class Sentences:
@@ -98,10 +118,14 @@ class Sentences:
         # letters (a word of five letters or more never is one), where a boundary may
         # start; checked exactly below, and their boundaries dropped (rare)
         abbreviations = self.abbreviations
+        endings = _endings(abbreviations)
         for a in map(_start, _ABBR_DOT.finditer(text)):
             if (
                 text[a - 1 : a].isalpha()
                 and not text[a - 5 : a].isalpha()
+                # two letters before the period that end no abbreviation: a word of
+                # two letters or more that is none (cheap, exact: see _abbreviation)
+                and not (a >= 2 and text[a - 2].isalpha() and text[a - 2 : a].lower()[-2:] not in endings)
                 and _abbreviation(text, a, abbreviations)
             ):
                 k = bisect_left(ends, a)
