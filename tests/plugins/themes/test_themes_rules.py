@@ -206,7 +206,8 @@ def test_rollup_passes_a_share_of_the_weight_to_broader_themes(tmp_path):
     )
     path = tmp_path / "pets.toml"
     path.write_text(rules, encoding="utf-8")
-    config = {"builtin_rules": False, "rule_paths": [str(path)], "threshold": 0.0}
+    # a cap above the cue's weight, so that only the rollup share is measured
+    config = {"builtin_rules": False, "rule_paths": [str(path)], "threshold": 0.0, "top_level_cap": 5.0}
     full = themes("A cat sat.", config=config)
     path.write_text(rules + "rollup = 0.25\n", encoding="utf-8")
     quarter = themes("A cat sat.", config=config)
