@@ -51,6 +51,6 @@ class ThemesConfig:
     max_evidence: int = attrs.field(default=5, converter=int, validator=_positive)
     #: Most weight one cue of a narrower theme passes up to its top-level topic, so that a
     #: topic with many very specific cues does not outweigh one with broad evidence.
-    top_level_cap: float = attrs.field(default=2.0, converter=float, validator=_positive)
+    top_level_cap: float = attrs.field(default=1.5, converter=float, validator=_positive)
     #: Let ``entity`` findings (type, tags, QID) raise themes through entity cues.
     use_entities: bool = attrs.field(default=True, converter=bool)

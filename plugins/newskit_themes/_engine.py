@@ -403,15 +403,21 @@ class ThemeTagger:
         # the words of the title and the lead need the zone weights; the others count 1, 1/2, ...
         special = zl.keys() | ztx.keys() | ttc.keys()
         cget, tget, xget, lget = counts.get, ttc.get, ztx.get, zl.get
+        # spellings of one word that differ only in case ("Police", "police") and give the same
+        # weights are one group: a capitalised repeat saturates with the others, not afresh
+        groups_of: dict[tuple, list[bytes]] = {}
         for surface in hits:
-            if surface not in special:
+            groups_of.setdefault((surface.lower(), single[surface]), []).append(surface)
+        for forms in groups_of.values():
+            surface = forms[0]
+            if len(forms) == 1 and surface not in special:
                 a3 = cget(surface, 0)
                 f = H[a3] if a3 <= top else H[top]
             else:
-                nl_ = lget(surface, 0)
-                nti = tget(surface, 0)
-                nt = nti + xget(surface, 0)
-                a3 = cget(surface, 0) + nti
+                nl_ = sum(lget(x, 0) for x in forms)
+                nti = sum(tget(x, 0) for x in forms)
+                nt = nti + sum(xget(x, 0) for x in forms)
+                a3 = sum(cget(x, 0) for x in forms) + nti
                 a2 = nt + nl_
                 if a3 > top:
                     nt, a2, a3 = min(nt, top), min(a2, top), top

@@ -206,9 +206,19 @@ def test_rollup_passes_a_share_of_the_weight_to_broader_themes(tmp_path):
     )
     path = tmp_path / "pets.toml"
     path.write_text(rules, encoding="utf-8")
-    config = {"builtin_rules": False, "rule_paths": [str(path)], "threshold": 0.0}
+    # a cap above the cue's weight, so that only the rollup share is measured
+    config = {"builtin_rules": False, "rule_paths": [str(path)], "threshold": 0.0, "top_level_cap": 5.0}
     full = themes("A cat sat.", config=config)
     path.write_text(rules + "rollup = 0.25\n", encoding="utf-8")
     quarter = themes("A cat sat.", config=config)
     assert full["acme:cats"].attributes["score"] == quarter["acme:cats"].attributes["score"]
     assert quarter["acme:pets"].attributes["score"] == pytest.approx(full["acme:pets"].attributes["score"] / 4)
+
+
+def test_case_variants_of_a_word_saturate_as_one_word(tmp_path):
+    path = tmp_path / "cats.toml"
+    path.write_text('[[theme]]\ncode = "acme:cats"\nlabel = "cats"\ncues = ["cat^1", "dog^1"]\n', encoding="utf-8")
+    config = {"builtin_rules": False, "rule_paths": [str(path)], "threshold": 0.0, "lead_chars": 0}
+    # "Cat" and "cat" are one word seen twice (1 + 1/2); "dog" is a second word (1)
+    found = themes("Cat food sold out. A cat and a dog waited.", config=config)
+    assert found["acme:cats"].attributes["score"] == pytest.approx(2.5)
