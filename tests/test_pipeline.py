@@ -216,3 +216,27 @@ def test_a_view_built_by_hand_sorts_what_it_is_given():
     view = newskit.FindingView(doc, [z, x])
     assert [f.text for f in view.of_kind("k")] == ["x", "z"]
     assert [f.text for f in view.findings] == ["x", "z"]
+
+
+def test_components_are_built_with_the_garbage_collector_paused_and_it_resumes():
+    import gc
+
+    seen = []
+
+    def factory(config):
+        seen.append(gc.isenabled())
+        if len(seen) > 1:
+            raise RuntimeError("cannot build")
+        return lambda view: []
+
+    class Plugin:
+        @newskit.hookimpl
+        def newskit_components(self):
+            return [newskit.ComponentSpec("pausy", factory=factory, provides=("pausy",))]
+
+    assert gc.isenabled()
+    Pipeline(plugins=[Plugin()], entrypoints=False)
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(PluginError, match="failed to build"):
+        Pipeline(plugins=[Plugin()], entrypoints=False)
+    assert gc.isenabled()  # resumed after a failed build too

@@ -24,20 +24,11 @@ __all__ = ["ThemesConfig", "hookspecs", "make_component", "newskit_components"]
 
 def make_component(config: ThemesConfig | None, hook: Any = None) -> Any:
     """Build the component (data files are read here, never at import time)."""
-    import gc
-
     from newskit_themes._engine import make_component as build
 
-    # the rules become some 100,000 small objects: the cyclic collector, which would walk
-    # all of them again and again while they are built, is paused meanwhile (none of them
-    # form cycles that need it)
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        return build(config, hook=hook)
-    finally:
-        if paused:
-            gc.enable()
+    # The rules become some 100,000 small objects; the pipeline pauses the cyclic garbage
+    # collector while it builds components, so that it does not walk them again and again.
+    return build(config, hook=hook)
 
 
 @newskit.hookimpl
