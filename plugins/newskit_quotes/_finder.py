@@ -186,10 +186,10 @@ class QuoteFinder:
             else:
                 if cue is not None:
                     out.append((i, j, cue))
-        if not out:
-            return out
-        out.sort(key=_cue_order)
         if phrase_spans:
+            # a phrase starts before its key word: only then can the order change (the
+            # single words come in order from one scan)
+            out.sort(key=_cue_order)
             phrase_spans.sort()
             starts = [a for a, _ in phrase_spans]
             kept = []
@@ -246,12 +246,23 @@ class _Doc:
 
     def _is_noun_use(self, start: int, floor: int) -> bool:
         """A cue word used as a noun: "the claims", "his remarks", "Russia's warning"."""
+        text = self.text
         j = start - 1
-        while j >= floor and self.text[j] == " ":
+        while j >= floor and text[j] == " ":
             j -= 1
-        k = j
-        while k >= floor and (self.text[k].isalnum() or self.text[k] in "'’"):
-            k -= 1
+        if j < floor:
+            return False
+        # the previous word runs back to a space (the usual case: found at C speed) …
+        k = text.rfind(" ", max(floor, j - 24), j)
+        if k != -1:
+            word = text[k + 1 : j + 1]
+            if not (word.isalnum() or word.replace("'", "").replace("’", "").isalnum()):
+                k = -1
+        if k == -1:
+            # … or to some other character: walk back to it
+            k = j
+            while k >= floor and (text[k].isalnum() or text[k] in "'’"):
+                k -= 1
         prev = self.low[k + 1 : j + 1]
         if not prev:
             return False
@@ -533,7 +544,6 @@ class _Doc:
         a, b, cue = self.cues[k]
         if b > o or k in self.used or o - b > 120:
             return None
-        ss = self.sent.start(a)
         if self.text.find("\n", b, o) != -1:
             return None
         frame = tokens(self.text, b, o)
@@ -558,6 +568,7 @@ class _Doc:
                 return None
         if frame and not punct:
             return None
+        ss = self.sent.start(a)
         if self._is_noun_use(a, ss):
             return None
         sp, mode = self._speaker_for(k, ss)
@@ -598,7 +609,8 @@ class _Doc:
         out: list[_Cand] = []
         self.spoken: dict[int, tuple[tuple[int, int] | None, str]] = {}
         self.spoken_keys: list[int] = []  # the keys of ``spoken``, sorted
-        self.fragments: list[Quoted] = []  # quoted stretches that are not quotes by themselves
+        #: quoted stretches that are not quotes by themselves (``Quoted`` hashes by identity)
+        self.fragments: set[Quoted] = set()
         quoted = self.quoted
         doubles_seen = any(not q.single for q in quoted)
         skip_next = -1
@@ -611,7 +623,7 @@ class _Doc:
             if after is not None:
                 ci, sp, mode, frame_end = after
                 if words < self.f.min_words and not self._opens_sentence(q):
-                    self.fragments.append(q)
+                    self.fragments.add(q)
                     continue
                 self.used.add(ci)
                 self._speak(ci, sp, mode)
@@ -630,7 +642,7 @@ class _Doc:
                 if words < self.f.min_words and self.text[q.end - 1 : q.end] not in ".!?":
                     # 'said "no"' — a one-word answer is still a quote, a term is not
                     if self._title_like(q) or words < 1:
-                        self.fragments.append(q)
+                        self.fragments.add(q)
                         continue
                 self.used.add(ci)
                 self._speak(ci, sp, mode)
@@ -649,7 +661,7 @@ class _Doc:
                     or not (self._opens_sentence(q) or self.text[q.end - 1] in ".!?")
                 ):
                     # a term, a title, or a fragment quoted inside someone else's sentence
-                    self.fragments.append(q)
+                    self.fragments.add(q)
                     continue
                 out.append(_Cand("direct", list(q.parts), None, None, "inherit", q))
         return out
