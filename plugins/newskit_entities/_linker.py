@@ -782,16 +782,9 @@ class Linker:
             if mm.nil:
                 name = mm.value or surface
                 key = (surface, via, name)  # a str first: never the key of a linked entity
-                hit = cache.get(key)
-                if hit is None:
-                    attrs = {"name": name, "via": via, "type": "person", "tags": []}
-                    f = finding("entity", start, end, surface, label="PERSON", value=None,
-                                confidence=0.5, attributes=attrs)
-                    cache[key] = ("PERSON", None, f.attributes)
-                else:
-                    f = finding("entity", start, end, surface, label="PERSON", value=None,
-                                confidence=0.5, attributes=hit[2])
-                out.append(f)
+                attrs = {"name": name, "via": via, "type": "person", "tags": []}
+                out.append(finding("entity", start, end, surface, label="PERSON", value=None,
+                                   confidence=0.5, attributes=attrs))
                 continue
             if mm.ent is None:
                 continue
@@ -801,17 +794,17 @@ class Linker:
             hit = cache.get(key)
             if hit is None:
                 e = ents[mm.ent]
-                attrs = {"name": e.name, "via": via, "type": e.type, "tags": list(e.tags)}
+                extra = {}
                 if e.gender is not None:
-                    attrs["gender"] = e.gender
+                    extra["gender"] = e.gender
                 if mm.literal is not None:
-                    attrs["literal"] = ents[mm.literal].id
-                f = finding("entity", start, end, surface, label=e.label, value=e.id,
-                            confidence=mm.conf, attributes=attrs)
-                # the frozen mapping is immutable, so findings of one entity share it
-                cache[key] = (e.label, e.id, f.attributes)
-            else:
-                f = finding("entity", start, end, surface, label=hit[0], value=hit[1],
-                            confidence=mm.conf, attributes=hit[2])
-            out.append(f)
+                    extra["literal"] = ents[mm.literal].id
+                hit = cache[key] = (e.label, e.id, e.name, e.type, e.tags, extra)
+            # every finding gets its own mapping and tags list: a list in a mapping shared
+            # between findings (and documents) could be changed through any one of them
+            attrs = {"name": hit[2], "via": via, "type": hit[3], "tags": list(hit[4])}
+            if hit[5]:
+                attrs.update(hit[5])
+            out.append(finding("entity", start, end, surface, label=hit[0], value=hit[1],
+                               confidence=mm.conf, attributes=attrs))
         return out

@@ -195,3 +195,19 @@ def test_sample_article():
         if f.text == "Beijing":
             assert f.attributes["literal"] == "Q956"
     assert "Chinese" not in by  # part of the title "Chinese leader"
+
+
+
+def test_changing_one_finding_s_tags_list_changes_no_other_finding():
+    # Lists are JSON's arrays, so tags stay a list; each finding must own its own.
+    import newskit
+
+    pipeline = newskit.Pipeline(["entities"])
+    text = "The European Central Bank met. The European Central Bank raised rates."
+    first = pipeline.run(text)
+    one, two = (f for f in first.of_kind("entity") if f.text == "European Central Bank")
+    assert "central_bank" in one.attributes["tags"]
+    one.attributes["tags"].append("edited")
+    assert "edited" not in two.attributes["tags"]
+    again = pipeline.run(text)
+    assert all("edited" not in f.attributes["tags"] for f in again.of_kind("entity"))
