@@ -9,7 +9,9 @@ Measures, as the median of ``--runs`` passes over the whole corpus:
 * **component alone, with precomputed entity findings**: the same, each view holding the
   findings the ``entities`` component produced beforehand (skipped if it is unavailable);
 * **pipeline, quotes only**: ``Pipeline(components=["quotes"])`` end to end, including the
-  core's contract checks on every finding.
+  core's contract checks on every finding;
+* **factory**: importing ``newskit_quotes`` and building the component (lexicon, cue
+  pattern) in a fresh process each time, after ``newskit`` itself is imported.
 
 Words are ``str.split()`` tokens of the article texts. Both CPU time (``process_time``:
 robust when other jobs share the machine) and wall time are printed.
@@ -20,6 +22,8 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -45,6 +49,27 @@ def _report(label: str, times: tuple[float, float], words: int, found: int) -> N
     cpu, wall = times
     print(f"{label:34} cpu {cpu:7.3f} s {words / cpu:12,.0f} words/s | wall {wall:7.3f} s "
           f"{words / wall:12,.0f} words/s ({found} quotes)")
+
+
+_FACTORY = """
+import time, newskit
+c, w = time.process_time(), time.perf_counter()
+import newskit_quotes
+newskit_quotes.make_component()
+print(time.process_time() - c, time.perf_counter() - w)
+"""
+
+
+def _factory_times(runs: int) -> tuple[float, float]:
+    """Median CPU and wall seconds to import the plugin and build the component, each run
+    in a new interpreter (nothing cached)."""
+    cpu, wall = [], []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", _FACTORY], capture_output=True, text=True, check=True)
+        c, w = map(float, out.stdout.split())
+        cpu.append(c)
+        wall.append(w)
+    return statistics.median(cpu), statistics.median(wall)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         found[0] = n
 
     _report("pipeline, quotes only:", _median_time(through_pipeline, args.runs), words, found[0])
+    cpu, wall = _factory_times(args.runs)
+    print(f"{'factory (fresh process):':34} cpu {cpu * 1000:7.1f} ms | wall {wall * 1000:7.1f} ms")
     return 0
 
 

@@ -118,7 +118,10 @@ class QuoteFinder:
         # non-ASCII letter or digit before the word is rejected in Python (rare)
         trie = trie_pattern(triggers)
         self._trigger_rx = re.compile(r"[^0-9A-Za-z](" + trie + r")(?![^\W_])")
-        self._trigger_at_start = re.compile(r"(?:" + trie + r")(?![^\W_])")
+        #: how much of the text's start to copy (after a space) to find a trigger word
+        #: there with the same pattern: longer than any word, so the check after the
+        #: word reads the text's own next character
+        self._head = max(map(len, triggers), default=0) + 2
 
     # -- entry point -------------------------------------------------------------------
 
@@ -161,8 +164,8 @@ class QuoteFinder:
         triggers = self._triggers
         out: list[tuple[int, int, Cue]] = []
         phrase_spans: list[tuple[int, int]] = []
-        m0 = self._trigger_at_start.match(low)
-        found = [(0, m0.end(), m0.group())] if m0 is not None else []
+        m0 = self._trigger_rx.match(" " + low[: self._head])
+        found = [(0, m0.end() - 1, m0.group(1))] if m0 is not None else []
         found += [
             (i + 1, m.end(), m.group(1))
             for m in self._trigger_rx.finditer(low)
@@ -268,6 +271,14 @@ class _Doc:
             return False
         return prev in self.lex.determiners or prev.endswith(("'s", "’s", "s'", "s’"))
 
+    def _participle_at(self, v: int) -> bool:
+        """Whether the cue at ``v`` is a past participle (after "is", "was" … it is passive)."""
+        low = self.low
+        cue_word = low[v : v + 12].split(" ", 1)[0]
+        return cue_word.endswith(("ed", "said", "told", "written", "thought")) and not (
+            low.startswith(("quoted as", "reported as", "cited as", "reported to"), v)
+        )
+
     def subject_before(
         self, v: int, floor: int, toks: list[tuple[int, int]] | None = None
     ) -> tuple[tuple[int, int] | None, str]:
@@ -278,13 +289,9 @@ class _Doc:
             toks = tokens(self.text, max(floor, v - 90), v)
         low = self.low
         i = len(toks) - 1
-        cue_word = low[v : v + 12].split(" ", 1)[0]
-        participle = cue_word.endswith(("ed", "said", "told", "written", "thought")) and not (
-            low.startswith(("quoted as", "reported as", "cited as", "reported to"), v)
-        )
         while i >= 0:
             w = low[toks[i][0] : toks[i][1]]
-            if participle and w in _BE:
+            if w in _BE and self._participle_at(v):
                 return None, "none"  # passive: "It is said that …" names no speaker
             if w in lex.skip_before_verb or (
                 w.endswith("ly") and len(w) > 4 and self.text[toks[i][0]].islower()
@@ -468,9 +475,8 @@ class _Doc:
             insort(self.spoken_keys, ci)
         self.spoken[ci] = (sp, mode)
 
-    def _speaker_for(self, ci: int, ss: int) -> tuple[tuple[int, int] | None, str]:
-        """The speaker mention of the verb cue ``ci`` (subject, or main subject for -ing)."""
-        a, b, cue = self.cues[ci]
+    def _after_comma_or_while(self, a: int, ss: int) -> bool:
+        """Whether the sentence so far ends with ",", "while" or "before" (spaces aside)."""
         # the end of the sentence so far, without its trailing spaces (never a copy of the
         # whole sentence: a sentence may be very long)
         text = self.text
@@ -478,7 +484,14 @@ class _Doc:
         while j > ss and text[j - 1].isspace():
             j -= 1
         prev = text[max(ss, j - 8) : j]
-        if cue.participle and (prev.endswith(",") or prev.endswith("while") or prev.endswith("before")):
+        return prev.endswith(",") or prev.endswith("while") or prev.endswith("before")
+
+    def _speaker_for(self, ci: int, ss: int) -> tuple[tuple[int, int] | None, str]:
+        """The speaker mention of the verb cue ``ci`` (subject, or main subject for -ing)."""
+        a, b, cue = self.cues[ci]
+        # the end of the sentence so far, without its trailing spaces (never a copy of the
+        # whole sentence: a sentence may be very long)
+        if cue.participle and self._after_comma_or_while(a, ss):
             # ", adding that …": the speaker of the sentence so far (the latest cue of
             # this sentence that already has one)
             keys = self.spoken_keys

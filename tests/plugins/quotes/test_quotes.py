@@ -52,6 +52,16 @@ def test_direct_quote_with_cue_after():
     assert text[slice(*q.attributes["speaker_span"])] == "she"
 
 
+def test_cue_glued_to_its_colon_and_mark_is_found():
+    # no space between the cue, the colon and the opening mark: the cue word is still a
+    # whole word and still introduces the quote
+    text = 'Coach Marta Lindqvist told:"Our defence has to improve before the final."'
+    (q,) = quotes(text)
+    assert q.text == "Our defence has to improve before the final."
+    assert q.attributes["cue"] == "told"
+    assert q.attributes["speaker"] == "Coach Marta Lindqvist"
+
+
 def test_direct_quote_with_cue_before_and_colon():
     text = 'Finance Minister Helena Varga said: "The deficit will fall next year."'
     (q,) = quotes(text)
