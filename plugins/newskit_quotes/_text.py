@@ -13,7 +13,8 @@ from bisect import bisect_left, bisect_right
 __all__ = ["TOKEN", "tokens", "Sentences", "Words", "trie_pattern"]
 
 #: a word (with inner apostrophes, dots, hyphens: "Russia's", "U.S", "Xi-led") or one symbol
-TOKEN = re.compile(r"\w+(?:[’'&.\-]\w+)*|[^\w\s]")
+#: (possessive quantifiers: a word never gives characters back, which ``re`` runs faster)
+TOKEN = re.compile(r"\w++(?:[’'&.\-]\w++)*+|[^\w\s]")
 #: two or more capitalised words in a row: a personal name candidate ("Farid Haddad")
 NAME = re.compile(r"[A-Z][a-z’'\-]+(?:[ ][A-Z][a-z’'\-]+)+")
 
