@@ -3,8 +3,8 @@
 The work per document is a cheap trigger scan followed by Python only near candidates:
 
 1. ``find_quoted`` pairs the quotation marks (C-level regex over mark characters only).
-2. Cue words are found by intersecting the document's ``str.split()`` words with the
-   lexicon (a set operation in C), then locating only the cue words present.
+2. Cue words are found in one C-level scan of the lower-cased text by a single pattern
+   holding every cue word and phrase key as a trie (``_text.trie_pattern``).
 3. Each quoted stretch looks for a cue right after its closing mark ('"…," she said') or
    right before its opening one ('She said: "…"'); two stretches around one cue merge
    into an interrupted quote. Quoted stretches with no cue are continuation quotes (they
