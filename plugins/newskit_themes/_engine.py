@@ -13,11 +13,12 @@ from __future__ import annotations
 import math
 import os
 import re
+import zlib
 from bisect import bisect_left
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from itertools import compress, islice, repeat
-from operator import itemgetter
+from itertools import chain, compress, count, islice, repeat
+from operator import itemgetter, truediv
 from typing import Any
 
 import newskit
@@ -88,16 +89,20 @@ def _shape(els: tuple) -> tuple:
     if len(els) == 1:
         t, st, _cs = els[0]
         return 0, (), None, full, (t + "*" if st else t)
-    # the anchor: the longest word that is not a function word (the last of equals)
+    # the anchor: the longest word that is not a function word, a case-sensitive one first
+    # ("IT" of "IT is"; the last of equals)
     anchor, best = 0, None
-    for k, (t, _st, _cs) in enumerate(els):
-        rank = (t.lower() not in _FUNCTION_WORDS, len(t), k)
+    for k, (t, _st, cs) in enumerate(els):
+        rank = (t.lower() not in _FUNCTION_WORDS, cs, len(t), k)
         if best is None or rank > best:
             anchor, best = k, rank
     checks = tuple([(k - anchor, b, st, cs) for k, b, st, cs in full if k != anchor])
-    # a phrase that opens with two plain words is found through that word pair
+    # a phrase that opens with two plain words is found through that word pair, unless the
+    # first is a function word ("in court", "on stage"): such pairs would be checked at every
+    # "in" or "on", so the phrase is found through its anchor word instead
     (t0, s0, _c0), (t1, s1, _c1) = els[0], els[1]
-    bigram = (t0.lower().encode(), t1.lower().encode()) if not s0 and not s1 else None
+    bigram = (t0.lower().encode(), t1.lower().encode()) \
+        if not s0 and not s1 and t0.lower() not in _FUNCTION_WORDS else None
     key = " ".join([t + "*" if st else t for t, st, _cs in els])
     return anchor, checks, bigram, full, key
 
@@ -203,19 +208,20 @@ class ThemeTagger:
         self.stem_lens_ci = sorted({len(s) for s in self.stem_ci})
         self.stem_lens_cs = sorted({len(s) for s in self.stem_cs})
         # caches by surface form (UTF-8 bytes of a token), filled as words are first seen
-        self.single: dict[bytes, tuple[tuple[int, float], ...]] = {}  # node, weight (rolled up)
+        self.single: dict[bytes, tuple] = {}  # group id, (node, weight) rolled up, nodes
         self.own: dict[bytes, dict[int, float]] = {}  # term -> weight (not rolled up)
         self.phrase: dict[bytes, tuple] = {}  # phrase/negative rows anchored on this word
-        self.seen: set[bytes] = set()
-        # lower-cased word -> 1 when a word of that spelling may start a cue (single word,
-        # case-sensitive word or stem, or the anchor of a phrase found without its word pair), else 0
-        self.low_hit: dict[bytes, int] = {}
-        self._ci_words = {k for k in self.exact_ci} | {k.lower() for k in self.exact_cs}
-        # 2: opens a word pair of a phrase, 4: closes one (so pairs are checked only where
-        # both words could belong to one)
-        self._pair_first = {k[0] for k in self.bigrams}
-        self._pair_second = {k[1] for k in self.bigrams}
-        self._ci_stems = tuple({k for k in self.stem_ci} | {k.lower() for k in self.stem_cs})
+        self.lowof: dict[bytes, bytes] = {}  # the lower-cased spelling
+        self._gids: dict[tuple, int] = {}  # (lower-cased spelling, weights) -> group id
+        # surface form -> flags byte: 1 when it may start a cue (single word, or the anchor of
+        # a phrase found without its word pair); bits 1-3: the buckets of the words that may
+        # follow it in a phrase's opening word pair; bits 4-6: its own bucket as such a word
+        self.flags: dict[bytes, int] = {}
+        pair_flags: dict[bytes, int] = defaultdict(int)
+        for first, second in self.bigrams:
+            pair_flags[first] |= 2 << _bucket(second)
+            pair_flags[second] |= 16 << _bucket(second)
+        self._pair_flags = dict(pair_flags)
         # entity cue key -> node -> weight (rolled up, best weight per node)
         self.entity_nodes: dict[str, dict[int, float]] = {}
         for k, pairs_ in self.entity_rows.items():
@@ -225,6 +231,21 @@ class ThemeTagger:
                     if ww > nodes.get(node, 0.0):
                         nodes[node] = ww
             self.entity_nodes[k] = nodes
+        self.entity_pairs = {k: (tuple(v.items()), tuple(v)) for k, v in self.entity_nodes.items()}
+        # phrase key -> (node, weight) pairs and nodes: the best weight per theme over the
+        # rows with these words (they always match together)
+        merged: dict[str, dict[int, float]] = {}
+        for row in self.rows:
+            if not row.negative and len(row.elements) > 1:
+                nodes_ = merged.setdefault(row.key, {})
+                for node, w in row.nodes.items():
+                    if w > nodes_.get(node, 0.0):
+                        nodes_[node] = w
+        self.key_pairs = {k: (tuple(v.items()), tuple(v)) for k, v in merged.items()}
+        self._zero = [0.0] * len(self.terms)
+        self._codes = [t.code for t in self.terms]
+        self._deep_iptc = [t.taxonomy == IPTC for t in self.terms]
+        self._info = [(t.label, t.code, t.broader, t.level, t.taxonomy) for t in self.terms]
         self.story = [t for t in self.terms if t.requires]
         #: (QID, type, tags) of an entity -> the entity cue keys it matches
         self._entity_keys: dict[tuple, tuple[str, ...]] = {}
@@ -271,10 +292,12 @@ class ThemeTagger:
 
     # -- token → cues ---------------------------------------------------------------------
 
-    def _resolve(self, btok: bytes) -> None:
-        """Look one surface form up in the cue tables once; the result is cached."""
+    def _resolve(self, btok: bytes) -> int:
+        """Look one surface form up in the cue tables once; returns its flags byte (cached)."""
         tok = btok.decode("utf-8")
         lo = tok.lower()
+        blo = lo.encode("utf-8")
+        self.lowof[btok] = blo
         found = list(self.exact_ci.get(lo, ()))
         found += self.exact_cs.get(tok, ())
         for k in self.stem_lens_ci:
@@ -297,46 +320,51 @@ class ThemeTagger:
             for node, w in row.nodes.items():
                 if w > single.get(node, 0.0):
                     single[node] = w
+        flags = self._pair_flags.get(blo, 0)
         if single:
-            self.single[btok] = tuple(single.items())
+            pairs = tuple(single.items())
+            # spellings of one word with the same weights form one group (see score)
+            gk = (blo, pairs)
+            gid = self._gids.get(gk)
+            if gid is None:
+                gid = self._gids[gk] = len(self._gids)
+            self.single[btok] = (gid, pairs, tuple(single))
             self.own[btok] = own
+            flags |= 1
         if phrase:  # keyed on the next word to check when that word is a plain one
-            generic: list[int] = []
-            keyed: dict[tuple[int, bytes], list[int]] = {}
+            # (offset of the cue's first word from this word, row)
+            generic: list[tuple[int, int]] = []
+            keyed: dict[tuple[int, bytes], list[tuple[int, int]]] = {}
             for r in phrase:
                 checks = self.rows[r].checks
+                d = -self.rows[r].anchor
                 if checks and not checks[0][2]:
-                    keyed.setdefault((checks[0][0], checks[0][1]), []).append(r)
+                    keyed.setdefault((checks[0][0], checks[0][1]), []).append((d, r))
                 else:
-                    generic.append(r)
-            by_off: dict[int, dict[bytes, tuple[int, ...]]] = {}
+                    generic.append((d, r))
+            by_off: dict[int, dict[bytes, tuple[tuple[int, int], ...]]] = {}
             for (off, word), rows in keyed.items():
                 by_off.setdefault(off, {})[word] = tuple(rows)
             self.phrase[btok] = (tuple(generic), tuple(by_off.items()))
-
-    def _fill_low(self, words: Any) -> None:
-        """Mark the lower-cased words not seen before (1: may start a cue)."""
-        table = self.low_hit
-        if len(table) > _CACHE_LIMIT:
-            table.clear()
-        for w in set(words):
-            if w not in table:
-                lo = w.decode("utf-8")
-                table[w] = (int(lo in self._ci_words or lo.startswith(self._ci_stems))
-                            | (2 if w in self._pair_first else 0) | (4 if w in self._pair_second else 0))
+            flags |= 1
+        self.flags[btok] = flags
+        return flags
 
     def _fill(self, surfaces: Any) -> None:
-        """Resolve the surface forms not seen before (the cache is bounded)."""
-        fresh = set(surfaces).difference(self.seen)
+        """Resolve the surface forms not seen before (the caches are bounded)."""
+        flags = self.flags
+        fresh = set(surfaces).difference(flags)
         if fresh:
-            if len(self.seen) > _CACHE_LIMIT:
+            if len(flags) + len(fresh) > _CACHE_LIMIT:
                 self.single.clear()
                 self.own.clear()
                 self.phrase.clear()
-                self.seen.clear()
+                self.lowof.clear()
+                self._gids.clear()
+                flags.clear()
+                fresh = set(surfaces)
             for tok in fresh:
                 self._resolve(tok)
-            self.seen.update(fresh)
 
     # -- one document --------------------------------------------------------------------
 
@@ -348,254 +376,363 @@ class ThemeTagger:
         a group is ``(kind, key, F, first)`` where ``F`` is the saturated, position-weighted
         count and ``first`` locates the first occurrence (token indices) in the text.
         """
+        S, dcount, groups, gpairs, toks, line = self._score(text, title, entities)
+        return {"score": {t: S[t] for t in dcount}, "distinct": dcount, "groups": groups,
+                "gpairs": gpairs, "contrib": _contributions(dcount, groups, gpairs),
+                "toks": toks, "line": line}
+
+    def _score(self, text: str, title: str | None, entities: Sequence[Any]) -> tuple:
+        """The scores of one document: ``(S, dcount, groups, gpairs, toks, line)``.
+
+        ``S[node]`` is a theme's score (meaningful for the nodes in ``dcount``, which counts
+        the cue groups behind each); ``groups[gi]`` is ``(kind, key, F, first)`` and
+        ``gpairs[gi]`` its ``(node, weight)`` pairs, so that a group gives ``weight * F``.
+
+        The per-document Python work is proportional to the cue hits: one C pass maps every
+        word to a flags byte (cached per surface form: may it start a cue, may it open or
+        close a word pair of a phrase), and only the flagged positions are looked at.
+        """
         cfg = self.config
-        toks, low, line = _split(text)
+        toks, line = _split_surface(text)
         n = len(toks)
         title_tok = 0
-        lead_tok = count_tokens(text[: cfg.lead_chars]) if cfg.lead_chars > 0 else 0
+        lead_chars = cfg.lead_chars
+        if lead_chars > 0:
+            lead_tok = len(line[:lead_chars].split()) if line is not None else count_tokens(text[:lead_chars])
+        else:
+            lead_tok = 0
         if title is None:  # a short first line followed by a newline reads as a headline
             nl = text.find("\n", 0, 200)
             if 0 < nl < 160 and not text[:nl].rstrip().endswith((".", ":", "\"", "\u201d")):
                 title_tok = count_tokens(text[:nl])
-                lead_tok = max(lead_tok, count_tokens(text[: nl + cfg.lead_chars]))
-        lead_tok = min(lead_tok, n)
-        title_tok = min(title_tok, n)
+                lead_tok = max(lead_tok, count_tokens(text[: nl + lead_chars]))
+        if lead_tok > n:
+            lead_tok = n
+        if title_tok > n:
+            title_tok = n
         ttoks: list[bytes] = []
-        tlow: list[bytes] = []
         if title and not text.startswith(title):
-            ttoks, tlow = split_tokens(title)
-        # the words that may start a cue, found through their lower-cased spelling in C
-        low_get = self.low_hit.get
-        # one byte of flags per word (see _fill_low); 255: not seen before (a C scan finds it)
-        lv = bytes(map(low_get, low, repeat(255)))
+            ttoks = split_tokens(title)[0]
+        flags = self.flags
+        # one byte of flags per word; 255: not seen before (a C scan finds it)
+        lv = bytes(map(flags.get, toks, repeat(255)))
         if 255 in lv:
-            self._fill_low(low)
-            lv = bytes(map(low_get, low))
-        idx = list(compress(range(n), lv.translate(_BIT1)))
-        hs = list(map(toks.__getitem__, idx))  # their surfaces, in text order
-        counts = Counter(hs)
-        seen = self.seen
-        if not seen.issuperset(counts):
-            self._fill(counts)
-        if ttoks and not seen.issuperset(ttoks):
+            self._fill(toks)
+            lv = bytes(map(flags.__getitem__, toks))
+        if ttoks:
             self._fill(ttoks)
-        single, phrase = self.single, self.phrase
+        idx = list(compress(range(n), lv.translate(_BIT1)))  # positions that may start a cue
+        hs = list(map(toks.__getitem__, idx))  # their surfaces, in text order
+        counts: dict[bytes, int] = {}
+        _count(counts, hs)
+        single = self.single
         tw, lw = cfg.title_weight, cfg.lead_weight
         H = _H
         top = len(_H) - 1
-        score: dict[int, float] = defaultdict(float)
-        contrib: dict[int, list] = defaultdict(list)  # node -> [(value, group index)]
         groups: list[tuple] = []
+        gpairs: list[tuple] = []
+        gnodes: list[tuple] = []
         # single-word cues: counted per surface and zone with C-level tools
         hits = counts.keys() & single.keys()
-        ttc = Counter(ttoks) if ttoks else {}
+        ttc: dict[bytes, int] | None = None
         if ttoks:
+            ttc = {}
+            _count(ttc, ttoks)
+        if ttc:
             hits |= ttc.keys() & single.keys()
-        if hits and lead_tok:
-            a = bisect_left(idx, title_tok) if title_tok else 0
-            b = bisect_left(idx, lead_tok)
-            zl = Counter(hs[a:b])
-            ztx = Counter(hs[:a]) if a else {}
-        else:
-            zl = ztx = {}
-        # in a fixed order, so that ties among evidence rank the same way every run
-        hits = sorted(hits)
-        # the words of the title and the lead need the zone weights; the others count 1, 1/2, ...
-        special = zl.keys() | ztx.keys() | ttc.keys()
-        cget, tget, xget, lget = counts.get, ttc.get, ztx.get, zl.get
-        # spellings of one word that differ only in case ("Police", "police") and give the same
-        # weights are one group: a capitalised repeat saturates with the others, not afresh
-        groups_of: dict[tuple, list[bytes]] = {}
-        for surface in hits:
-            groups_of.setdefault((surface.lower(), single[surface]), []).append(surface)
-        for forms in groups_of.values():
-            surface = forms[0]
-            if len(forms) == 1 and surface not in special:
-                a3 = cget(surface, 0)
-                f = H[a3] if a3 <= top else H[top]
+        if hits:
+            # in a fixed order, so that ties among evidence rank the same way every run
+            hits = sorted(hits)
+            entries = list(map(single.__getitem__, hits))  # (group id, pairs, nodes)
+            special: Any = ()
+            if lead_tok or ttc:
+                a = bisect_left(idx, title_tok) if title_tok else 0
+                b = bisect_left(idx, lead_tok) if lead_tok else 0
+                zl = ztx = _NO_COUNTS
+                if b > a:
+                    zl = {}
+                    _count(zl, hs[a:b])
+                if a:
+                    ztx = {}
+                    _count(ztx, hs[:a])
+                special = zl.keys() | ztx.keys()
+                if ttc:
+                    special |= ttc.keys()
+                tget = ttc.get if ttc else _NO_COUNTS.get
+                xget, lget = ztx.get, zl.get
+            gids = list(map(_FIRST, entries))
+            if len(set(gids)) == len(gids):  # every group is one spelling (nearly always)
+                if n < top:
+                    fs = list(map(H.__getitem__, map(counts.get, hits, repeat(0))))
+                else:
+                    fs = [H[min(c, top)] for c in map(counts.get, hits, repeat(0))]
+                if special:  # words in the title or the lead
+                    for k in compress(range(len(hits)), map(special.__contains__, hits)):
+                        surface = hits[k]
+                        nti = tget(surface, 0)
+                        nt = nti + xget(surface, 0)
+                        a3 = counts.get(surface, 0) + nti
+                        a2 = nt + lget(surface, 0)
+                        if a3 > top:
+                            nt, a2, a3 = min(nt, top), min(a2, top), top
+                        fs[k] = tw * H[nt] + lw * (H[a2] - H[nt]) + (H[a3] - H[a2])
+                groups = list(zip(repeat("w"), hits, fs, repeat(None)))
+                gpairs = list(map(_SECOND, entries))
+                gnodes = list(map(_THIRD, entries))
             else:
-                nl_ = sum(lget(x, 0) for x in forms)
-                nti = sum(tget(x, 0) for x in forms)
-                nt = nti + sum(xget(x, 0) for x in forms)
-                a3 = sum(cget(x, 0) for x in forms) + nti
-                a2 = nt + nl_
-                if a3 > top:
-                    nt, a2, a3 = min(nt, top), min(a2, top), top
-                f = tw * H[nt] + lw * (H[a2] - H[nt]) + (H[a3] - H[a2])
-            gi = len(groups)
-            groups.append(("w", surface, f, None))
-            for node, w in single[surface]:
-                v = w * f
-                score[node] += v
-                contrib[node].append((v, gi))
-        # phrases and negative cues: found through their opening word pair, or (for the
-        # few that open with a stem) through their anchor word
-        occ: dict[str, list] = {}
-        neg = []
+                # spellings of one word that differ only in case ("Police", "police") and give
+                # the same weights are one group: a capitalised repeat saturates with the others
+                groups_of: dict[int, list[bytes]] = {}
+                for surface, g in zip(hits, gids):
+                    forms = groups_of.get(g)
+                    if forms is None:
+                        groups_of[g] = [surface]
+                    else:
+                        forms.append(surface)
+                cget = counts.get
+                for forms in groups_of.values():
+                    surface = forms[0]
+                    if len(forms) == 1 and surface not in special:
+                        a3 = cget(surface, 0)
+                        f = H[a3] if a3 <= top else H[top]
+                    else:
+                        if special:
+                            nl_ = sum(lget(x, 0) for x in forms)
+                            nti = sum(tget(x, 0) for x in forms)
+                            nt = nti + sum(xget(x, 0) for x in forms)
+                        else:
+                            nl_ = nti = nt = 0
+                        a3 = sum(cget(x, 0) for x in forms) + nti
+                        a2 = nt + nl_
+                        if a3 > top:
+                            nt, a2, a3 = min(nt, top), min(a2, top), top
+                        f = tw * H[nt] + lw * (H[a2] - H[nt]) + (H[a3] - H[a2])
+                    groups.append(("w", surface, f, None))
+                    entry = single[surface]
+                    gpairs.append(entry[1])
+                    gnodes.append(entry[2])
+        # phrases and negative cues: found through their opening word pair, or through their
+        # anchor word; phrase groups and negative cues are then taken in text order (then the
+        # title's), the same order however they were found
+        occ: dict[str, list] = {}  # key -> [{(in title, start): factor}, first span, order]
+        neg: list[tuple] = []
         rows_all = self.rows
-        bigrams = self.bigrams
-        anchored = counts.keys() & phrase.keys()
-        if ttoks:
-            anchored |= ttc.keys() & phrase.keys()
-        for ztoks, zlow, in_title in ((toks, low, False), (ttoks, tlow, True)):
-            m = len(ztoks)
-            if m == 0:
-                continue
-            found = []
-            if m > 1 and bigrams:
-                if in_title:
-                    bv = list(map(bigrams.get, zip(zlow, islice(zlow, 1, None))))
-                    pairs = [(i, bv[i]) for i in compress(range(m - 1), bv)]
-                else:  # positions whose word may open a pair and whose next word may close one
-                    both = (int.from_bytes(lv[:-1].translate(_BIT2), "big")
-                            & int.from_bytes(lv[1:].translate(_BIT4), "big"))
-                    pairs = []
-                    if both:
-                        bget = bigrams.get
-                        for i in compress(range(m - 1), both.to_bytes(m - 1, "big")):
-                            plan = bget((zlow[i], zlow[i + 1]))
-                            if plan is not None:
-                                pairs.append((i, plan))
-                for i, plan in pairs:
+        lowof = self.lowof
+        phrase = self.phrase
+        if n > 1 and self.bigrams:
+            # positions whose word may open a pair that the next word may close
+            both = (int.from_bytes(lv[:-1].translate(_FIRST_BITS), "big")
+                    & int.from_bytes(lv[1:].translate(_SECOND_BITS), "big"))
+            if both:
+                bget = self.bigrams.get
+                for i in compress(range(n - 1), both.to_bytes(n - 1, "big")):
+                    plan = bget((lowof[toks[i]], lowof[toks[i + 1]]))
+                    if plan is None:
+                        continue
                     for r, last, checks in plan:
                         end = i + last
-                        if end >= m:
+                        if end >= n:
                             continue
                         if checks:
                             ok = True
                             for k, etext, stem, case in checks:
-                                tok = ztoks[i + k] if case else zlow[i + k]
+                                tok = toks[i + k] if case else lowof[toks[i + k]]
                                 if not (tok.startswith(etext) if stem else tok == etext):
                                     ok = False
                                     break
                             if not ok:
                                 continue
                         row = rows_all[r]
-                        factor = tw if in_title or i < title_tok else (lw if i < lead_tok else 1.0)
+                        factor = tw if i < title_tok else (lw if i < lead_tok else 1.0)
                         if row.negative:
-                            neg.append((row, ztoks, i, end, factor))
+                            neg.append((i, r, row, toks, i, end, factor))
+                            continue
+                        rec = occ.get(row.key)
+                        if rec is None:
+                            occ[row.key] = [{(False, i): factor}, (i, end), (i, r)]
                         else:
-                            rec = occ.get(row.key)
-                            if rec is None:
-                                rec = occ[row.key] = [{}, {}, None]
-                            rec[0][r] = row
-                            rec[1][(in_title, i)] = factor
-                            if not in_title and (rec[2] is None or i < rec[2][0]):
-                                rec[2] = (i, end)
+                            rec[0][(False, i)] = factor
+                            if (i, r) < rec[2]:
+                                rec[2] = (i, r)
+                                rec[1] = (i, end)
+        anchored = counts.keys() & phrase.keys()
+        if anchored:
+            found: list[tuple[int, int]] = []
+            hindex = hs.index
             for surface in anchored:
-                rec = phrase.get(surface)
-                generic, keyed = rec
-                # where the word stands: among the cue-starting words (text) or the title's words
-                spots = [i for i, h in (zip(idx, hs) if not in_title else enumerate(ztoks)) if h == surface]
-                for i in spots:
-                    todo = list(generic)
+                generic, keyed = phrase[surface]
+                j = -1
+                for _ in range(counts[surface]):
+                    j = hindex(surface, j + 1)
+                    i = idx[j]
+                    for d, r in generic:
+                        found.append((i + d, r))
                     for off, words in keyed:
-                        j = i + off
-                        if 0 <= j < m:
-                            rows = words.get(ztoks[j])
+                        k = i + off
+                        if 0 <= k < n:
+                            t = toks[k]
+                            rows = words.get(t)
                             if rows is not None:
-                                todo.extend(rows)
-                            if zlow[j] != ztoks[j]:
-                                rows = words.get(zlow[j])
+                                for d, r in rows:
+                                    found.append((i + d, r))
+                            lt = lowof[t]
+                            if lt != t:
+                                rows = words.get(lt)
                                 if rows is not None:
-                                    todo.extend(rows)
-                    for r in todo:
-                        found.append((i - rows_all[r].anchor, r))
-            for start, r in found:
-                row = rows_all[r]
-                end = start + len(row.full) - 1
-                if start < 0 or end >= m:
-                    continue
-                ok = True
-                for k, etext, stem, case in row.full:
-                    tok = ztoks[start + k] if case else zlow[start + k]
-                    if not (tok.startswith(etext) if stem else tok == etext):
-                        ok = False
-                        break
-                if not ok:
-                    continue
-                factor = tw if in_title or start < title_tok else (lw if start < lead_tok else 1.0)
-                if row.negative:
-                    neg.append((row, ztoks, start, end, factor))
+                                    for d, r in rows:
+                                        found.append((i + d, r))
+            if found:
+                self._phrases(found, toks, False, 0, title_tok, lead_tok, occ, neg)
+        if ttoks:
+            self._title_phrases(ttoks, ttc, occ, neg)
+        if occ:
+            for key, (at, first, _order) in (sorted(occ.items(), key=_OCC_ORDER) if len(occ) > 1 else occ.items()):
+                if len(at) > 1:
+                    f = sum(map(truediv, sorted(at.values(), reverse=True), count(1)))
                 else:
-                    rec = occ.get(row.key)
-                    if rec is None:
-                        rec = occ[row.key] = [{}, {}, None]
-                    rec[0][r] = row
-                    rec[1][(in_title, start)] = factor
-                    if not in_title and (rec[2] is None or start < rec[2][0]):
-                        rec[2] = (start, end)
-        for key, (rows, at, first) in occ.items():
-            factors = sorted(at.values(), reverse=True)
-            f = sum(v / (k + 1) for k, v in enumerate(factors)) if len(factors) > 1 else factors[0]
-            if len(rows) == 1:
-                nodes = next(iter(rows.values())).nodes
-            else:  # the same words as a cue of several themes: best weight per theme
-                nodes = {}
-                for row in rows.values():
-                    for node, w in row.nodes.items():
-                        if w > nodes.get(node, 0.0):
-                            nodes[node] = w
-            gi = len(groups)
-            groups.append(("p", key, f, first))
-            for node, w in nodes.items():
-                v = w * f
-                score[node] += v
-                contrib[node].append((v, gi))
+                    f = next(iter(at.values()))
+                groups.append(("p", key, f, first))
+                pairs, nodes = self.key_pairs[key]
+                gpairs.append(pairs)
+                gnodes.append(nodes)
         # entity cues
         if entities and cfg.use_entities and self.entity_rows:
-            ecount: dict[str, list] = {}
-            ekeys = self._entity_keys
-            lead_w, lead_c = cfg.lead_weight, cfg.lead_chars
-            for e in entities:
-                attrs = e.attributes
-                tags = attrs.get("tags")
-                try:  # the cue keys of an entity, cached by its QID, type and tags
-                    ck = (e.value, attrs.get("type"), tuple(tags) if isinstance(tags, (list, tuple)) else None)
-                    keys = ekeys.get(ck)
-                except TypeError:  # an unhashable type or tag: not cached
-                    ck, keys = None, None
-                if keys is None:
-                    keys = self._entity_cue_keys(e.value, attrs.get("type"), tags)
-                    if ck is not None:
-                        if len(ekeys) > _CACHE_LIMIT:
-                            ekeys.clear()
-                        ekeys[ck] = keys
-                if not keys:
-                    continue
-                start = e.start
-                factor = lead_w if start is not None and start < lead_c else 1.0
-                for k in keys:
-                    rec = ecount.get(k)
-                    if rec is None:
-                        ecount[k] = [[factor], None if start is None else (start, e.end)]
-                    else:
-                        rec[0].append(factor)
-                        if rec[1] is None and start is not None:
-                            rec[1] = (start, e.end)
-            for k, (factors, first) in ecount.items():
-                factors.sort(reverse=True)
-                f = sum(v / (j + 1) for j, v in enumerate(factors))
-                gi = len(groups)
-                groups.append(("e", k, f, first))
-                for node, w in self.entity_nodes[k].items():
-                    v = w * f
-                    score[node] += v
-                    contrib[node].append((v, gi))
+            self._entity_groups(entities, groups, gpairs, gnodes)
+        S = self._zero[:]
+        for pairs, g in zip(gpairs, groups):
+            f = g[2]
+            for node, w in pairs:
+                S[node] += w * f
+        dcount: dict[int, int] = {}
+        _count(dcount, chain.from_iterable(gnodes))
         # negative cues cancel the theme's cues they overlap and subtract their weight
-        own = self.own
-        for row, ztoks, start, end, factor in neg:
-            masked = 0.0
-            for k in range(start, end + 1):
-                o = own.get(ztoks[k])
-                if o:
-                    masked = max(masked, o.get(row.term, 0.0))
-            amount = max(row.weight, masked) * factor
-            for node in row.nodes:
-                if node in score:
-                    score[node] -= amount
-        return {"score": score, "distinct": _Distinct(contrib), "groups": groups,
-                "contrib": contrib, "toks": toks, "line": line}
+        if neg:
+            own = self.own
+            neg.sort(key=_NEG_ORDER)
+            for _z, _r, row, ztoks, start, end, factor in neg:
+                masked = 0.0
+                for k in range(start, end + 1):
+                    o = own.get(ztoks[k])
+                    if o:
+                        masked = max(masked, o.get(row.term, 0.0))
+                amount = max(row.weight, masked) * factor
+                for node in row.nodes:
+                    if node in dcount:
+                        S[node] -= amount
+        return S, dcount, groups, gpairs, toks, line
+
+    def _anchor(self, surface: bytes, i: int, ztoks: list[bytes], found: list) -> None:
+        """The phrase rows anchored on ``surface`` at token ``i`` that may start there."""
+        generic, keyed = self.phrase[surface]
+        m = len(ztoks)
+        for d, r in generic:
+            found.append((i + d, r))
+        for off, words in keyed:
+            j = i + off
+            if 0 <= j < m:
+                rows = words.get(ztoks[j])
+                if rows is not None:
+                    for d, r in rows:
+                        found.append((i + d, r))
+                lj = self.lowof[ztoks[j]]
+                if lj != ztoks[j]:
+                    rows = words.get(lj)
+                    if rows is not None:
+                        for d, r in rows:
+                            found.append((i + d, r))
+
+    def _phrases(self, found: list, ztoks: list[bytes], in_title: bool, zone: int, title_tok: int,
+                 lead_tok: int, occ: dict, neg: list) -> None:
+        """Check the candidate ``(start, row)`` pairs of ``found`` and record the matches."""
+        cfg = self.config
+        tw, lw = cfg.title_weight, cfg.lead_weight
+        rows_all = self.rows
+        lowof = self.lowof
+        m = len(ztoks)
+        for start, r in found:
+            row = rows_all[r]
+            end = start + len(row.full) - 1
+            if start < 0 or end >= m:
+                continue
+            ok = True
+            for k, etext, stem, case in row.full:
+                tok = ztoks[start + k] if case else lowof[ztoks[start + k]]
+                if not (tok.startswith(etext) if stem else tok == etext):
+                    ok = False
+                    break
+            if not ok:
+                continue
+            factor = tw if in_title or start < title_tok else (lw if start < lead_tok else 1.0)
+            if row.negative:
+                neg.append((zone + start, r, row, ztoks, start, end, factor))
+                continue
+            order = (zone + start, r)
+            rec = occ.get(row.key)
+            if rec is None:
+                rec = occ[row.key] = [{}, None, order]
+            elif order < rec[2]:
+                rec[2] = order
+            rec[0][(in_title, start)] = factor
+            if not in_title and (rec[1] is None or start < rec[1][0]):
+                rec[1] = (start, end)
+
+    def _title_phrases(self, ttoks: list[bytes], ttc: Any, occ: dict, neg: list) -> None:
+        """Phrases and negative cues in a separate ``Document.title``."""
+        m = len(ttoks)
+        lowof = self.lowof
+        found: list[tuple[int, int]] = []
+        if m > 1 and self.bigrams:
+            zlow = list(map(lowof.__getitem__, ttoks))
+            bv = list(map(self.bigrams.get, zip(zlow, islice(zlow, 1, None))))
+            for i in compress(range(m - 1), bv):
+                for r, _last, _checks in bv[i]:
+                    found.append((i, r))
+        for surface in ttc.keys() & self.phrase.keys():
+            for i, h in enumerate(ttoks):
+                if h == surface:
+                    self._anchor(surface, i, ttoks, found)
+        if found:
+            self._phrases(found, ttoks, True, 1 << 40, 0, 0, occ, neg)
+
+    def _entity_groups(self, entities: Sequence[Any], groups: list, gpairs: list, gnodes: list) -> None:
+        """Entity cue groups: one per cue key, counted over the ``entity`` findings."""
+        cfg = self.config
+        ecount: dict[str, list] = {}
+        ekeys = self._entity_keys
+        lead_w, lead_c = cfg.lead_weight, cfg.lead_chars
+        for e in entities:
+            attrs = e.attributes
+            tags = attrs.get("tags")
+            try:  # the cue keys of an entity, cached by its QID, type and tags
+                ck = (e.value, attrs.get("type"), tuple(tags) if isinstance(tags, (list, tuple)) else None)
+                keys = ekeys.get(ck)
+            except TypeError:  # an unhashable type or tag: not cached
+                ck, keys = None, None
+            if keys is None:
+                keys = self._entity_cue_keys(e.value, attrs.get("type"), tags)
+                if ck is not None:
+                    if len(ekeys) > _CACHE_LIMIT:
+                        ekeys.clear()
+                    ekeys[ck] = keys
+            if not keys:
+                continue
+            start = e.start
+            factor = lead_w if start is not None and start < lead_c else 1.0
+            for k in keys:
+                rec = ecount.get(k)
+                if rec is None:
+                    ecount[k] = [[factor], None if start is None else (start, e.end)]
+                else:
+                    rec[0].append(factor)
+                    if rec[1] is None and start is not None:
+                        rec[1] = (start, e.end)
+        for k, (factors, first) in ecount.items():
+            factors.sort(reverse=True)
+            f = sum(v / (j + 1) for j, v in enumerate(factors))
+            groups.append(("e", k, f, first))
+            pairs, nodes = self.entity_pairs[k]
+            gpairs.append(pairs)
+            gnodes.append(nodes)
 
     def _entity_cue_keys(self, value: Any, etype: Any, tags: Any) -> tuple[str, ...]:
         """The entity cue keys (``qid:``, ``type:``, ``tag:``) of one entity that some rule uses."""
@@ -616,22 +753,30 @@ class ThemeTagger:
         e = math.exp(z)
         return e / (1.0 + e)
 
-    def _evidence(self, nodes: Sequence[int], raw: dict, text: str) -> dict[int, list[list[int]]]:
+    def _evidence(self, nodes: Sequence[int], groups: list, gpairs: list, toks: list[bytes],
+                  line: bytes | None, text: str) -> dict[int, list[list[int]]]:
         """Evidence spans of each of ``nodes``: the first text occurrence of its best groups."""
         limit = self.config.max_evidence
-        groups, contrib, toks = raw["groups"], raw["contrib"], raw["toks"]
-        line = raw.get("line")
+        wanted = set(nodes)
+        contrib: dict[int, list] = {t: [] for t in nodes}  # node -> [(value, group index)]
+        gi = 0
+        for pairs, g in zip(gpairs, groups):
+            f = g[2]
+            for node, w in pairs:
+                if node in wanted:
+                    contrib[node].append((w * f, gi))
+            gi += 1
         padded = b" " + line + b" " if line is not None else None
         found: dict[int, tuple[int, int] | None] = {}
         out = {}
         for n in nodes:
-            items = contrib.get(n)
+            items = contrib[n]
             if not items:
                 out[n] = []
                 continue
-            items.sort(key=_FIRST, reverse=True)  # stable: ties keep the group order
+            if len(items) > 1:
+                items.sort(key=_FIRST, reverse=True)  # stable: ties keep the group order
             spans: list[list[int]] = []
-            taken: set[tuple[int, int]] = set()
             for _v, gi in items:
                 span = found.get(gi, False)
                 if span is False:
@@ -655,11 +800,12 @@ class ThemeTagger:
                         else:
                             span = _token_span(text, toks, first[0], first[1])
                     found[gi] = span
-                if span is not None and span not in taken:
-                    taken.add(span)
-                    spans.append([span[0], span[1]])
-                    if len(spans) >= limit:
-                        break
+                if span is not None:
+                    sp = [span[0], span[1]]
+                    if sp not in spans:
+                        spans.append(sp)
+                        if len(spans) >= limit:
+                            break
             out[n] = spans
         return out
 
@@ -758,7 +904,7 @@ class ThemeTagger:
         wanted = {c["term"].index for c in chosen}
         for c in chosen:
             wanted.update(a for kind, a, _b in c["requires"] if kind == "node")
-        spans = self._evidence(sorted(wanted), raw, text)
+        spans = self._evidence(sorted(wanted), raw["groups"], raw["gpairs"], raw["toks"], raw["line"], text)
         out = []
         for rank, c in enumerate(chosen, 1):
             t = c["term"]
@@ -779,59 +925,64 @@ class ThemeTagger:
         """``findings`` without story themes: the same choice as ``select(candidates(...))``
         with confidences computed only where the choice needs them."""
         cfg = self.config
-        raw = self.score(text, title, entities)
-        score, contrib = raw["score"], raw["contrib"]
+        S, dcount, groups, gpairs, toks, line = self._score(text, title, entities)
         level_of, rolls, zlevel, parent_of = self._level_of, self._rolls, self._zlevel, self._parent
         floor = self.min_score
+        if floor < 0:
+            floor = 0.0
         # the themes that may pass; the best score of a level is always among them (the others
         # score below the floor), so the share of the best is computed from these alone
-        pool = [(t, s) for t, s in score.items() if s >= floor and s > 0 and rolls[t]]
+        pool = [t for t in dcount if S[t] >= floor and S[t] > 0 and rolls[t]]
+        if not pool:
+            return []
         best: dict[int, float] = {}
-        for t, s in pool:
+        for t in pool:
             lv = level_of[t]
-            if s > best.get(lv, 0.0):
-                best[lv] = s
+            if S[t] > best.get(lv, 0.0):
+                best[lv] = S[t]
         bias, a_s, a_r, a_d = self._coef
         log1p = math.log1p
         zcut = self._zcut
-        cands: dict[int, tuple[float, float, int]] = {}  # node -> (z, score, distinct)
+        cands: dict[int, float] = {}  # node -> z
         passing = []
-        for t, s in pool:
-            d = len(contrib[t])
-            z = bias + a_s * log1p(s) + a_r * (s / best[level_of[t]]) + a_d * log1p(d) + zlevel[t]
-            cands[t] = (z, s, d)
+        for t in pool:
+            s = S[t]
+            z = bias + a_s * log1p(s) + a_r * (s / best[level_of[t]]) + a_d * log1p(dcount[t]) + zlevel[t]
+            cands[t] = z
             if z >= zcut:
                 passing.append(t)
         if not passing:
             return []
         conf: dict[int, float] = {}
         for t in passing:
-            conf[t] = _sigmoid(cands[t][0])
-        terms = self.terms
+            conf[t] = _sigmoid(cands[t])
+        codes = self._codes
         threshold = cfg.threshold
-        passing.sort(key=lambda t: (-conf[t], -cands[t][1], terms[t].code))
+        if len(passing) > 1:
+            passing.sort(key=lambda t: (-conf[t], -S[t], codes[t]))
         chosen: dict[int, list] = {}  # node -> [confidence, score]
         max_level, max_tags = cfg.max_level, cfg.max_tags
+        deep = self._deep_iptc
         for t in passing:
             c = conf[t]
             if c < threshold:
                 break
-            if t in chosen or (level_of[t] > max_level and terms[t].taxonomy == IPTC):
+            if t in chosen or (level_of[t] > max_level and deep[t]):
                 continue
-            chain, p = [t], parent_of[t]
+            chain_, p = [t], parent_of[t]
             while p >= 0:
                 if p not in chosen:
-                    chain.append(p)
+                    chain_.append(p)
                 p = parent_of[p]
-            if len(chosen) + len(chain) > max_tags:
+            if len(chosen) + len(chain_) > max_tags:
                 continue
-            s_t = cands[t][1]
-            for i in chain:
+            s_t = S[t]
+            for i in chain_:
                 if i in cands:
                     ci = conf.get(i)
                     if ci is None:
-                        ci = conf[i] = _sigmoid(cands[i][0])
-                    chosen[i] = [ci, cands[i][1]]
+                        ci = conf[i] = _sigmoid(cands[i])
+                    chosen[i] = [ci, S[i]]
                 else:
                     chosen[i] = [c, s_t]
             p = parent_of[t]  # a broader theme is at least as likely as a narrower one
@@ -839,20 +990,23 @@ class ThemeTagger:
                 if chosen[p][0] < c:
                     chosen[p][0] = c
                 p = parent_of[p]
-        order = sorted(chosen, key=lambda t: (-chosen[t][0], -chosen[t][1], terms[t].code))
-        spans = self._evidence(order, raw, text)
+        if not chosen:
+            return []
+        order = sorted(chosen, key=lambda t: (-chosen[t][0], -chosen[t][1], codes[t]))
+        spans = self._evidence(order, groups, gpairs, toks, line, text)
         out = []
         max_ev = cfg.max_evidence
         Finding = newskit.Finding
+        info = self._info
         for rank, t in enumerate(order, 1):
-            term = terms[t]
+            label, code, broader, level, taxonomy = info[t]
             c, s_t = chosen[t]
             out.append(Finding(
                 "theme", None, None, None,
-                label=term.label, value=term.code,
+                label=label, value=code,
                 confidence=round(min(1.0, max(0.0, c)), 4),
-                attributes={"evidence": spans[t][:max_ev], "broader": term.broader, "level": term.level,
-                            "taxonomy": term.taxonomy, "score": round(s_t, 3), "rank": rank},
+                attributes={"evidence": spans[t][:max_ev], "broader": broader, "level": level,
+                            "taxonomy": taxonomy, "score": round(s_t, 3), "rank": rank},
             ))
         return out
 
@@ -877,19 +1031,14 @@ def _find_token(text: str, tok: str, start: int = 0) -> int:
     return p
 
 
-class _Distinct:
-    """node -> number of distinct cue groups behind its score (read from the contributions)."""
-
-    __slots__ = ("contrib",)
-
-    def __init__(self, contrib: dict[int, list]) -> None:
-        self.contrib = contrib
-
-    def __getitem__(self, node: int) -> int:
-        return len(self.contrib[node]) if node in self.contrib else 0
-
-    def get(self, node: int, default: int = 0) -> int:
-        return len(self.contrib[node]) if node in self.contrib else default
+def _contributions(dcount: Any, groups: list, gpairs: list) -> dict[int, list]:
+    """node -> [(value, group index)] for every node with a score."""
+    contrib: dict[int, list] = {t: [] for t in dcount}
+    for gi, (pairs, g) in enumerate(zip(gpairs, groups)):
+        f = g[2]
+        for node, w in pairs:
+            contrib[node].append((w * f, gi))
+    return contrib
 
 
 def _sigmoid(z: float) -> float:
@@ -900,6 +1049,26 @@ def _sigmoid(z: float) -> float:
 
 
 _FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
+_THIRD = itemgetter(2)
+_NO_COUNTS: dict = {}
+
+
+def _count_py(counts: dict, items: Any) -> None:
+    get = counts.get
+    for x in items:
+        counts[x] = get(x, 0) + 1
+
+
+try:  # the C helper of collections.Counter: counts[x] += 1 for each item, in C
+    from collections import _count_elements as _count  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - other Python implementations
+    _count = _count_py
+_NEG_ORDER = itemgetter(0, 1)
+
+
+def _OCC_ORDER(item: tuple) -> tuple:
+    return item[1][2]
 
 
 def _token_span(text: str, toks: list[bytes], first: int, last: int) -> tuple[int, int] | None:
@@ -949,7 +1118,21 @@ _BYTE_TABLE = bytes(b if b >= 128 or chr(b).isalnum() else 32 for b in range(256
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _ASCII_BYTES = bytes(range(128))
 #: Byte tables that keep one flag of a word's flags byte (as 0 or 1).
-_BIT1, _BIT2, _BIT4 = (bytes(int(bool(v & bit)) for v in range(256)) for bit in (1, 2, 4))
+_BIT1 = bytes(v & 1 for v in range(256))
+#: Byte tables that keep the buckets a word may open a pair with (bits 1-3) and the bucket
+#: it may close one in (bits 4-6), both moved to bits 0-2: the AND of the two is not zero
+#: only where a word pair of some phrase may stand.
+_FIRST_BITS = bytes((v >> 1) & 7 for v in range(256))
+_SECOND_BITS = bytes((v >> 4) & 7 for v in range(256))
+
+
+_FUNCTION_BYTES = frozenset(w.encode() for w in _FUNCTION_WORDS)
+
+
+def _bucket(word: bytes) -> int:
+    """One of three buckets of a word that closes an opening word pair of a phrase: function
+    words ("of", "the"), which follow nearly every word, have a bucket of their own."""
+    return 0 if word in _FUNCTION_BYTES else 1 + zlib.crc32(word) % 2
 #: More distinct non-ASCII separators than this: tokenise with TOKEN_RE instead.
 _MAX_REPLACE = 24
 
@@ -977,6 +1160,21 @@ def split_tokens(text: str) -> tuple[list[bytes], list[bytes]]:
     """
     toks, low, _line = _split(text)
     return toks, low
+
+
+def _split_surface(text: str) -> tuple[list[bytes], bytes | None]:
+    """The tokens of ``text`` as UTF-8 bytes and, when the text is ASCII once its non-word
+    characters are blanked, that blanked text (see ``_split``)."""
+    if text.isascii():
+        raw = text.encode("ascii").translate(_BYTE_TABLE)
+        return raw.split(), raw
+    safe = _ascii_safe(text)
+    if safe is None:
+        return [t.encode("utf-8") for t in TOKEN_RE.findall(text)], None
+    if safe.isascii():  # only separators such as "£" or curly quotes were non-ASCII
+        raw = safe.encode("ascii").translate(_BYTE_TABLE)
+        return raw.split(), raw
+    return safe.encode("utf-8").translate(_BYTE_TABLE).split(), None
 
 
 def _split(text: str) -> tuple[list[bytes], list[bytes], bytes | None]:
