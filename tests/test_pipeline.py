@@ -240,3 +240,76 @@ def test_components_are_built_with_the_garbage_collector_paused_and_it_resumes()
     with pytest.raises(PluginError, match="failed to build"):
         Pipeline(plugins=[Plugin()], entrypoints=False)
     assert gc.isenabled()  # resumed after a failed build too
+
+
+# -- pipe: batches analysed component by component ---------------------------------------
+
+
+def test_pipe_runs_components_batch_by_batch_with_the_results_of_one_at_a_time():
+    calls = []
+
+    def ents(view):
+        calls.append(("ents", view.text))
+        yield from word_finder("entity", "Putin")(view)
+
+    pipeline = Pipeline(
+        plugins=[make_plugin("ents", ("entity",), run=ents), quotes_plugin()], entrypoints=False
+    )
+    docs = [f"doc {i}: Putin said so" for i in range(7)]
+    piped = list(pipeline.pipe(docs, batch_size=3))
+    assert [r.document.text for r in piped] == docs
+    assert [r.to_dict() for r in piped] == [pipeline.run(d).to_dict() for d in docs]
+    # within a batch, one component sees every document before the next component starts
+    assert calls[:3] == [("ents", d) for d in docs[:3]]
+
+
+def test_pipe_raises_at_the_failing_document_after_the_results_before_it():
+    fragile = make_plugin("ents", ("entity",), run=boom)
+    pipeline = Pipeline(plugins=[fragile], entrypoints=False, on_error="raise")
+    docs = ["calm", "calm too", "boom here", "never reached"]
+    seen = []
+    with pytest.raises(ComponentError, match="exploded") as caught:
+        for result in pipeline.pipe(docs, batch_size=64):
+            seen.append(result.document.text)
+    assert seen == ["calm", "calm too"]
+    assert caught.value.document_id == newskit.Document("boom here").stable_id
+
+
+def test_pipe_gives_the_results_before_a_bad_input_or_a_failing_iterator():
+    pipeline = Pipeline(plugins=[make_plugin("ents", ("entity",), run=word_finder("entity", "A"))],
+                        entrypoints=False)
+    seen = []
+    with pytest.raises(newskit.ValidationError, match="cannot analyse a int"):
+        for result in pipeline.pipe(["A one", "A two", 42, "A four"]):
+            seen.append(result.document.text)
+    assert seen == ["A one", "A two"]
+
+    def feed():
+        yield "A one"
+        yield "A two"
+        raise OSError("disk gone")
+
+    seen.clear()
+    with pytest.raises(OSError, match="disk gone"):
+        for result in pipeline.pipe(feed()):
+            seen.append(result.document.text)
+    assert seen == ["A one", "A two"]
+
+
+def test_the_document_processed_hook_sees_each_result_once_in_order_even_after_a_failure():
+    got = []
+
+    class Sink:
+        @newskit.hookimpl
+        def newskit_document_processed(self, result):
+            got.append(result.document.text)
+
+    fragile = make_plugin("ents", ("entity",), run=boom)
+    pipeline = Pipeline(plugins=[fragile, Sink()], entrypoints=False, on_error="raise")
+    with pytest.raises(ComponentError):
+        list(pipeline.pipe(["a", "b", "boom", "c"], batch_size=4))
+    assert got == ["a", "b"]
+    recording = Pipeline(plugins=[fragile, Sink()], entrypoints=False, on_error="record")
+    got.clear()
+    results = list(recording.pipe(["a", "boom", "c"], batch_size=2))
+    assert got == ["a", "boom", "c"] and [bool(r.errors) for r in results] == [False, True, False]

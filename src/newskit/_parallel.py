@@ -55,11 +55,12 @@ def _run_batch(batch: list[Any], encode: Callable[[Result], Any] | None = None) 
             "every explicitly registered plugin must be importable by the workers "
             "(defined in a module, not in __main__ or a notebook cell)"
         )
-    run = pipeline._run
+    finish = pipeline._finish
+    results = [finish(r) for r in pipeline._run_many([as_document(doc) for doc in batch])]
     if encode is None:
         provenance = pipeline.provenance
-        return [provenance, [_compact(doc, run(as_document(doc)), provenance) for doc in batch]]
-    return [encode(run(as_document(doc))) for doc in batch]
+        return [provenance, [_compact(doc, r, provenance) for doc, r in zip(batch, results)]]
+    return [encode(r) for r in results]
 
 
 # Results travel from workers to the parent in a compact form of plain tuples and dicts:

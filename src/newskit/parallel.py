@@ -15,6 +15,7 @@ data in worker processes:
 from __future__ import annotations
 
 import collections
+import itertools
 import pickle
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -167,15 +168,29 @@ def _analyze_items(pipeline: Any, items: Iterable[Any]) -> Iterator[Any]:
     from newskit._model import ErrorRecord
     from newskit._inputs import input_error_result
 
-    run = pipeline._run
-    for item in items:
-        if item.document is None:
+    for item, result in _results(pipeline, items):
+        if result is None:
             yield input_error_result(item)
             continue
-        result = run(item.document)
         if item.error:  # the document was kept but something about its input was off
             import attrs
 
             note = ErrorRecord(None, "EncodingError", item.error)
             result = attrs.evolve(result, errors=(note, *result.errors))
         yield result
+
+
+def _results(pipeline: Any, items: Iterable[Any], size: int = 64) -> Iterator[tuple[Any, Any]]:
+    """``(item, result)`` in order, ``None`` for items without a document; the documents
+    are analysed ``size`` at a time, component by component (``Pipeline._run_many``)."""
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        documents = [item.document for item in chunk if item.document is not None]
+        try:
+            done = iter(pipeline._run_many(documents))
+        except Exception:  # on_error="raise": one at a time, to fail at the right item
+            for item in chunk:
+                yield item, None if item.document is None else pipeline._run(item.document)
+            continue
+        for item in chunk:
+            yield item, None if item.document is None else pipeline._finish(next(done))
