@@ -57,6 +57,10 @@ _NOT_CLAUSE_START = frozenset((
 ))
 #: tokens that end a bare clause's object before any verb (a relative clause follows)
 _RELATIVE = frozenset(("that", "which", "who", "whose", "where", ";", ":", "(", "of"))
+#: how many characters before a cue the subject scan reads first (see ``subject_before``)
+_SHORT = 40
+#: "the answer needs tokens before the window read so far"
+_MORE: Any = object()
 #: words allowed between a cue verb and "that" ("told reporters in Moscow on Monday that")
 _GAP = 8
 
@@ -198,7 +202,7 @@ class QuoteFinder:
             kept = []
             for c in out:
                 k = bisect_right(starts, c[0]) - 1
-                if k >= 0 and c[2].role == "verb" and " " not in c[2].text and phrase_spans[k][0] <= c[0] and c[1] <= phrase_spans[k][1]:
+                if k >= 0 and not c[2].source and " " not in c[2].text and phrase_spans[k][0] <= c[0] and c[1] <= phrase_spans[k][1]:
                     continue
                 kept.append(c)
             out = kept
@@ -284,9 +288,28 @@ class _Doc:
     ) -> tuple[tuple[int, int] | None, str]:
         """The subject noun phrase that ends right before the cue at ``v`` (``toks``: the
         tokens of that window when the caller has them already; never modified)."""
-        lex = self.lex
         if toks is None:
-            toks = tokens(self.text, max(floor, v - 90), v)
+            lo = max(floor, v - 90)
+            if v - lo > _SHORT + 8:
+                # most subjects end a few words before the cue: read the last ``_SHORT``
+                # characters first, from a space (so every token there is whole and the
+                # same as in the full window); the scan says when it would have needed a
+                # token before them, and only then is the full window read
+                k = self.text.find(" ", v - _SHORT, v)
+                if k != -1:
+                    got = self._subject(v, tokens(self.text, k + 1, v), True)
+                    if got is not None:
+                        return got
+            toks = tokens(self.text, lo, v)
+        return self._subject(v, toks, False)  # type: ignore[return-value]
+
+    def _subject(
+        self, v: int, toks: list[tuple[int, int]], partial: bool
+    ) -> tuple[tuple[int, int] | None, str] | None:
+        """``subject_before`` on the tokens ``toks`` of a window ending at ``v``; with
+        ``partial`` (the window may start after the full one), ``None`` when the answer
+        could depend on a token before the window."""
+        lex = self.lex
         low = self.low
         i = len(toks) - 1
         while i >= 0:
@@ -301,7 +324,7 @@ class _Doc:
                 continue
             break
         if i < 0:
-            return None, "none"
+            return None if partial else (None, "none")
         w = low[toks[i][0] : toks[i][1]]
         appositive: tuple[int, int] | None = None
         if w == ",":
@@ -309,19 +332,26 @@ class _Doc:
             j = i - 1
             while j >= 0 and i - j <= 14 and low[toks[j][0] : toks[j][1]] not in (",", ".", '"', "“", "”", ";", ":"):
                 j -= 1
+            if j < 0 and partial:
+                return None
             if j < 0 or low[toks[j][0] : toks[j][1]] != ",":
                 return None, "none"
             appositive = (toks[j + 1][0], toks[i - 1][1]) if j + 1 <= i - 1 else None
             i = j - 1
             if i < 0:
-                return None, "none"
+                return None if partial else (None, "none")
             w = low[toks[i][0] : toks[i][1]]
         if w in lex.pronouns:
             return toks[i], "pronoun"
-        if w in ("and", "but") and i > 0:
-            # "Groups welcomed the move but said …": the subject of the first verb
-            return self.main_subject(self.sent.start(toks[i][0]), toks[i][0])
-        span = self._np_back(toks, i)
+        if w in ("and", "but"):
+            if i > 0:
+                # "Groups welcomed the move but said …": the subject of the first verb
+                return self.main_subject(self.sent.start(toks[i][0]), toks[i][0])
+            if partial:
+                return None
+        span = self._np_back(toks, i, partial)
+        if span is _MORE:
+            return None
         if span is None:
             return None, "none"
         if appositive is not None:
@@ -348,7 +378,9 @@ class _Doc:
                 return a
         return span[1]
 
-    def _np_back(self, toks: list[tuple[int, int]], i: int) -> tuple[int, int] | None:
+    def _np_back(self, toks: list[tuple[int, int]], i: int, partial: bool = False) -> Any:
+        """The noun phrase ending with token ``i``, or ``None``; with ``partial``, ``_MORE``
+        when the answer could depend on a token before ``toks[0]``."""
         lex = self.lex
         low = self.low
         text = self.text
@@ -366,6 +398,8 @@ class _Doc:
                 break
             if w in lex.np_link:
                 if k == 0:
+                    if partial:
+                        return _MORE
                     break
                 k -= 1
                 continue
@@ -384,6 +418,8 @@ class _Doc:
                 break
             start = k
             k -= 1
+        if k < 0 and partial:
+            return _MORE
         # drop a leading linking preposition ("to the minister")
         while start < i and low[toks[start][0] : toks[start][1]] in lex.np_link:
             start += 1
@@ -533,7 +569,7 @@ class _Doc:
             if sp is None:
                 return None
             return k, sp, "np", max(b, sp[1])
-        if cue.role == "source":
+        if cue.source:
             return None
         for t in frame:
             w = low[t[0] : t[1]]
@@ -566,7 +602,7 @@ class _Doc:
         if frame and low[frame[-1][0] : frame[-1][1]] in (":", ",", "—", "–", "-"):
             punct = low[frame[-1][0] : frame[-1][1]]
             frame.pop()
-        if cue.role == "source":
+        if cue.source:
             if not frame or not punct:
                 return None
             sp = self.np_forward(b, o)
@@ -611,11 +647,16 @@ class _Doc:
         return bool(caps) and all(w[:1].isupper() or not w[:1].isalpha() for w in caps)
 
     def _words(self, q: Quoted) -> int:
+        """The number of words in ``q``, counted up to ``min_words`` (only whether it reaches
+        that, or is 0, is ever asked)."""
+        need = self.f.min_words
         n = 0
         for s, e in q.parts:
             if e - s > 400:
                 return 1000
-            n += len(self.text[s:e].split())
+            n += len(self.text[s:e].split(None, need))
+            if n >= need:
+                return n
         return n
 
     def direct(self) -> list[_Cand]:
@@ -725,7 +766,7 @@ class _Doc:
         starts: list[int] = []
         commas: list[int] = []
         for a, b, cue in self.cues:
-            if cue.participle or cue.role == "source":
+            if cue.participle or cue.source:
                 j = a - 1
                 while j > 0 and text[j] == " ":
                     j -= 1
@@ -956,13 +997,30 @@ class _Doc:
         lex = self.lex
         text = self.text
         found: list[_Cand] = []
+        used = self.used
+        quoted = self.quoted
+        qopens = self.qopens
+        sent = self.sent
+        sstarts: list[int] | None = sent.starts if sent.ends is not None else None
         for ci, (a, b, cue) in enumerate(self.cues):
-            if ci in self.used or cue.direct_only:
+            if cue.direct_only or ci in used:
                 continue
-            if self.quoted and self._inside_quote(a) is not None:
-                continue
-            ss = self.sent.start(a)
-            if cue.role == "source":
+            if quoted:
+                # inside a quoted stretch (``_inside_quote``; its common case inline)
+                k = bisect_right(qopens, a) - 1
+                if k >= 0:
+                    q = quoted[k]
+                    if q.open < a < q.close:
+                        continue
+                    if k >= 1 and quoted[k - 1].close >= a and self._inside_quote(a) is not None:
+                        continue
+            # the sentence start (``Sentences.start`` inline: the table is built on first use)
+            if sstarts is None:
+                sent._scan()
+                sstarts = sent.starts
+            k = bisect_right(sstarts, a) - 1
+            ss = sstarts[k] if k >= 0 else 0
+            if cue.source:
                 got = self._according(ci, ss)
                 if got is None:
                     continue

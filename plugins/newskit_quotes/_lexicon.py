@@ -32,10 +32,14 @@ class Cue:
     object: bool = False
     #: A cue only next to quotation marks.
     direct_only: bool = False
+    #: A verb form in "-ing" (", adding that …"): derived from the text, read in hot loops.
+    participle: bool = attrs.field(init=False)
+    #: A source phrase ("according to"): ``role == "source"``, precomputed.
+    source: bool = attrs.field(init=False)
 
-    @property
-    def participle(self) -> bool:
-        return self.role == "verb" and self.text.endswith("ing")
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "participle", self.role == "verb" and self.text.endswith("ing"))
+        object.__setattr__(self, "source", self.role == "source")
 
 
 @attrs.frozen

@@ -45,21 +45,17 @@ _MAX_INDENT = 12
 class Quoted:
     """A quoted stretch: the positions of its marks and its content parts."""
 
-    __slots__ = ("open", "close", "parts", "single")
+    __slots__ = ("open", "close", "parts", "single", "start", "end")
 
     def __init__(self, open_: int, close: int, parts: list[tuple[int, int]], single: bool) -> None:
         self.open = open_
         self.close = close
+        #: the content parts (never changed after construction)
         self.parts = parts
         self.single = single
-
-    @property
-    def start(self) -> int:
-        return self.parts[0][0]
-
-    @property
-    def end(self) -> int:
-        return self.parts[-1][1]
+        #: where the content starts and ends (stored: read in hot loops)
+        self.start = parts[0][0]
+        self.end = parts[-1][1]
 
     def __repr__(self) -> str:
         return f"Quoted({self.open}, {self.close}, {self.parts}, single={self.single})"

@@ -79,6 +79,11 @@ class Resolver:
         self._by_pos: list[tuple[int, int]] = []
         #: callback (sentence start, end) → the sentence's subject as a Speaker, or None
         self.subject_of: Any = None
+        #: (start, end) of a sentence → its personal names / its subject: successive
+        #: pronouns walk back over the same sentences (both are pure functions of the
+        #: document, and their Speakers are only read, never changed)
+        self._names_cache: dict[tuple[int, int], list[Speaker]] = {}
+        self._subject_cache: dict[tuple[int, int], Speaker | None] = {}
 
     # -- entities ----------------------------------------------------------------------
 
@@ -220,6 +225,12 @@ class Resolver:
 
     def _names_in(self, a: int, b: int) -> list[Speaker]:
         """Personal names (two or more capitalised words) in ``text[a:b]``, left to right."""
+        got = self._names_cache.get((a, b))
+        if got is None:
+            got = self._names_cache[(a, b)] = self._find_names(a, b)
+        return got
+
+    def _find_names(self, a: int, b: int) -> list[Speaker]:
         lex = self.lex
         out = []
         if b - a > 1500:
@@ -288,7 +299,11 @@ class Resolver:
                         if _compatible(sp.gender, sp.refers, gender, refers):
                             return sp
                 elif self.subject_of is not None:
-                    sp = self.subject_of(lo, hi)
+                    key = (lo, hi)
+                    if key in self._subject_cache:
+                        sp = self._subject_cache[key]
+                    else:
+                        sp = self._subject_cache[key] = self.subject_of(lo, hi)
                     if sp is not None and _compatible(sp.gender, sp.refers, gender, refers):
                         return sp
             if lo <= 0 or pos - lo > _LOOKBACK:
