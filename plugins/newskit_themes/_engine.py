@@ -195,8 +195,10 @@ class ThemeTagger:
             if row.bigram is not None:
                 pairs[row.bigram].append(i)
         # per opening word pair: (row, index of its last word, the checks the pair leaves)
+        # (and its key and whether it is a negative cue)
         self.bigrams = {k: tuple((i, len(self.rows[i].full) - 1,
-                                  tuple(c for c in self.rows[i].full if c[0] >= 2 or c[3]))
+                                  tuple(c for c in self.rows[i].full if c[0] >= 2 or c[3]),
+                                  self.rows[i].key, self.rows[i].negative)
                                  for i in v) for k, v in pairs.items()}
         for i, row in enumerate(self.rows):
             if row.bigram is not None:
@@ -213,6 +215,9 @@ class ThemeTagger:
         self.phrase: dict[bytes, tuple] = {}  # phrase/negative rows anchored on this word
         self.lowof: dict[bytes, bytes] = {}  # the lower-cased spelling
         self._gids: dict[tuple, int] = {}  # (lower-cased spelling, weights) -> group id
+        self.gid_of: dict[bytes, int] = {}  # surface form -> group id
+        self._gid_pairs: list[tuple] = []  # group id -> (node, weight) pairs
+        self._gid_nodes: list[tuple] = []  # group id -> nodes
         # surface form -> flags byte: 1 when it may start a cue (single word, or the anchor of
         # a phrase found without its word pair); bits 1-3: the buckets of the words that may
         # follow it in a phrase's opening word pair; bits 4-6: its own bucket as such a word
@@ -328,7 +333,10 @@ class ThemeTagger:
             gid = self._gids.get(gk)
             if gid is None:
                 gid = self._gids[gk] = len(self._gids)
+                self._gid_pairs.append(pairs)
+                self._gid_nodes.append(tuple(single))
             self.single[btok] = (gid, pairs, tuple(single))
+            self.gid_of[btok] = gid
             self.own[btok] = own
             flags |= 1
         if phrase:  # keyed on the next word to check when that word is a plain one
@@ -361,6 +369,9 @@ class ThemeTagger:
                 self.phrase.clear()
                 self.lowof.clear()
                 self._gids.clear()
+                self.gid_of.clear()
+                self._gid_pairs.clear()
+                self._gid_nodes.clear()
                 flags.clear()
                 fresh = set(surfaces)
             for tok in fresh:
@@ -432,89 +443,66 @@ class ThemeTagger:
         groups: list[tuple] = []
         gpairs: list[tuple] = []
         gnodes: list[tuple] = []
-        # single-word cues: counted per surface and zone with C-level tools
+        # single-word cues, counted per group with C-level tools: a group is a word with its
+        # spellings that differ only in case ("Police", "police") when they give the same
+        # weights, so that a capitalised repeat saturates with the others
         hits = counts.keys() & single.keys()
         ttc: dict[bytes, int] | None = None
         if ttoks:
             ttc = {}
             _count(ttc, ttoks)
-        if ttc:
             hits |= ttc.keys() & single.keys()
         if hits:
-            # in a fixed order, so that ties among evidence rank the same way every run
+            # in a fixed order (of the first spelling in sorted order), so that ties among
+            # evidence rank the same way every run; a group's evidence is the first spelling
+            # of it in the text
             hits = sorted(hits)
-            entries = list(map(single.__getitem__, hits))  # (group id, pairs, nodes)
-            special: Any = ()
-            if lead_tok or ttc:
+            gid_of = self.gid_of
+            gget = gid_of.get
+            gids = list(map(gid_of.__getitem__, hits))
+            order = list(dict.fromkeys(gids))
+            hgids = list(map(gget, hs))
+            if len(order) < len(gids):
+                first_form = dict(zip(reversed(gids), reversed(hits)))
+                in_text = dict(zip(reversed(hgids), reversed(hs)))
+                keys = list(map(in_text.get, order, map(first_form.__getitem__, order)))
+            else:
+                keys = hits
+            gc: dict[Any, int] = {}
+            _count(gc, hgids)
+            if n < top:
+                fs = list(map(H.__getitem__, map(gc.get, order, repeat(0))))
+            else:
+                fs = [H[min(c, top)] for c in map(gc.get, order, repeat(0))]
+            if lead_tok or ttc:  # the groups in the title or the lead count more
                 a = bisect_left(idx, title_tok) if title_tok else 0
                 b = bisect_left(idx, lead_tok) if lead_tok else 0
-                zl = ztx = _NO_COUNTS
+                zl: dict[Any, int] = {}
+                ztx: dict[Any, int] = {}
+                zt: dict[Any, int] = {}
                 if b > a:
-                    zl = {}
-                    _count(zl, hs[a:b])
+                    _count(zl, hgids[a:b])
                 if a:
-                    ztx = {}
-                    _count(ztx, hs[:a])
-                special = zl.keys() | ztx.keys()
-                if ttc:
-                    special |= ttc.keys()
-                tget = ttc.get if ttc else _NO_COUNTS.get
-                xget, lget = ztx.get, zl.get
-            gids = list(map(_FIRST, entries))
-            if len(set(gids)) == len(gids):  # every group is one spelling (nearly always)
-                if n < top:
-                    fs = list(map(H.__getitem__, map(counts.get, hits, repeat(0))))
-                else:
-                    fs = [H[min(c, top)] for c in map(counts.get, hits, repeat(0))]
-                if special:  # words in the title or the lead
-                    for k in compress(range(len(hits)), map(special.__contains__, hits)):
-                        surface = hits[k]
-                        nti = tget(surface, 0)
-                        nt = nti + xget(surface, 0)
-                        a3 = counts.get(surface, 0) + nti
-                        a2 = nt + lget(surface, 0)
-                        if a3 > top:
-                            nt, a2, a3 = min(nt, top), min(a2, top), top
-                        fs[k] = tw * H[nt] + lw * (H[a2] - H[nt]) + (H[a3] - H[a2])
-                groups = list(zip(repeat("w"), hits, fs, repeat(None)))
-                gpairs = list(map(_SECOND, entries))
-                gnodes = list(map(_THIRD, entries))
-            else:
-                # spellings of one word that differ only in case ("Police", "police") and give
-                # the same weights are one group: a capitalised repeat saturates with the others
-                groups_of: dict[int, list[bytes]] = {}
-                for surface, g in zip(hits, gids):
-                    forms = groups_of.get(g)
-                    if forms is None:
-                        groups_of[g] = [surface]
-                    else:
-                        forms.append(surface)
-                cget = counts.get
-                for forms in groups_of.values():
-                    surface = forms[0]
-                    if len(forms) == 1 and surface not in special:
-                        a3 = cget(surface, 0)
-                        f = H[a3] if a3 <= top else H[top]
-                    else:
-                        if special:
-                            nl_ = sum(lget(x, 0) for x in forms)
-                            nti = sum(tget(x, 0) for x in forms)
-                            nt = nti + sum(xget(x, 0) for x in forms)
-                        else:
-                            nl_ = nti = nt = 0
-                        a3 = sum(cget(x, 0) for x in forms) + nti
-                        a2 = nt + nl_
-                        if a3 > top:
-                            nt, a2, a3 = min(nt, top), min(a2, top), top
-                        f = tw * H[nt] + lw * (H[a2] - H[nt]) + (H[a3] - H[a2])
-                    groups.append(("w", surface, f, None))
-                    entry = single[surface]
-                    gpairs.append(entry[1])
-                    gnodes.append(entry[2])
+                    _count(ztx, hgids[:a])
+                if ttoks:
+                    _count(zt, map(gget, ttoks))
+                special = zl.keys() | ztx.keys() | zt.keys()
+                for k in compress(range(len(order)), map(special.__contains__, order)):
+                    g = order[k]
+                    nti = zt.get(g, 0)
+                    nt = nti + ztx.get(g, 0)
+                    a3 = gc.get(g, 0) + nti
+                    a2 = nt + zl.get(g, 0)
+                    if a3 > top:
+                        nt, a2, a3 = min(nt, top), min(a2, top), top
+                    fs[k] = tw * H[nt] + lw * (H[a2] - H[nt]) + (H[a3] - H[a2])
+            groups = list(zip(repeat("w"), keys, fs, repeat(None)))
+            gpairs = list(map(self._gid_pairs.__getitem__, order))
+            gnodes = list(map(self._gid_nodes.__getitem__, order))
         # phrases and negative cues: found through their opening word pair, or through their
         # anchor word; phrase groups and negative cues are then taken in text order (then the
         # title's), the same order however they were found
-        occ: dict[str, list] = {}  # key -> [{(in title, start): factor}, first span, order]
+        occ: dict[str, list] = {}  # key -> [{position: factor}, first span, order]
         neg: list[tuple] = []
         rows_all = self.rows
         lowof = self.lowof
@@ -529,7 +517,8 @@ class ThemeTagger:
                     plan = bget((lowof[toks[i]], lowof[toks[i + 1]]))
                     if plan is None:
                         continue
-                    for r, last, checks in plan:
+                    factor = tw if i < title_tok else (lw if i < lead_tok else 1.0)
+                    for r, last, checks, key, negative in plan:
                         end = i + last
                         if end >= n:
                             continue
@@ -542,16 +531,14 @@ class ThemeTagger:
                                     break
                             if not ok:
                                 continue
-                        row = rows_all[r]
-                        factor = tw if i < title_tok else (lw if i < lead_tok else 1.0)
-                        if row.negative:
-                            neg.append((i, r, row, toks, i, end, factor))
+                        if negative:
+                            neg.append((i, r, rows_all[r], toks, i, end, factor))
                             continue
-                        rec = occ.get(row.key)
+                        rec = occ.get(key)
                         if rec is None:
-                            occ[row.key] = [{(False, i): factor}, (i, end), (i, r)]
+                            occ[key] = [{i: factor}, (i, end), (i, r)]
                         else:
-                            rec[0][(False, i)] = factor
+                            rec[0][i] = factor
                             if (i, r) < rec[2]:
                                 rec[2] = (i, r)
                                 rec[1] = (i, end)
@@ -672,7 +659,7 @@ class ThemeTagger:
                 rec = occ[row.key] = [{}, None, order]
             elif order < rec[2]:
                 rec[2] = order
-            rec[0][(in_title, start)] = factor
+            rec[0][zone + start] = factor
             if not in_title and (rec[1] is None or start < rec[1][0]):
                 rec[1] = (start, end)
 
@@ -685,7 +672,7 @@ class ThemeTagger:
             zlow = list(map(lowof.__getitem__, ttoks))
             bv = list(map(self.bigrams.get, zip(zlow, islice(zlow, 1, None))))
             for i in compress(range(m - 1), bv):
-                for r, _last, _checks in bv[i]:
+                for r, *_plan in bv[i]:
                     found.append((i, r))
         for surface in ttc.keys() & self.phrase.keys():
             for i, h in enumerate(ttoks):
@@ -759,13 +746,16 @@ class ThemeTagger:
         limit = self.config.max_evidence
         wanted = set(nodes)
         contrib: dict[int, list] = {t: [] for t in nodes}  # node -> [(value, group index)]
-        gi = 0
-        for pairs, g in zip(gpairs, groups):
-            f = g[2]
+        for gi, pairs in enumerate(gpairs):
+            if len(pairs) == 1:
+                node, w = pairs[0]
+                if node in wanted:
+                    contrib[node].append((w * groups[gi][2], gi))
+                continue
+            f = groups[gi][2]
             for node, w in pairs:
                 if node in wanted:
                     contrib[node].append((w * f, gi))
-            gi += 1
         padded = b" " + line + b" " if line is not None else None
         found: dict[int, tuple[int, int] | None] = {}
         out = {}
@@ -801,7 +791,7 @@ class ThemeTagger:
                             span = _token_span(text, toks, first[0], first[1])
                     found[gi] = span
                 if span is not None:
-                    sp = [span[0], span[1]]
+                    sp = list(span)
                     if sp not in spans:
                         spans.append(sp)
                         if len(spans) >= limit:

@@ -222,3 +222,32 @@ def test_case_variants_of_a_word_saturate_as_one_word(tmp_path):
     # "Cat" and "cat" are one word seen twice (1 + 1/2); "dog" is a second word (1)
     found = themes("Cat food sold out. A cat and a dog waited.", config=config)
     assert found["acme:cats"].attributes["score"] == pytest.approx(2.5)
+
+
+def test_phrases_that_open_with_a_function_word_or_a_case_sensitive_word(tmp_path):
+    # such phrases are found through their anchor word rather than their opening word pair
+    path = tmp_path / "care.toml"
+    path.write_text('[[theme]]\ncode = "acme:care"\nlabel = "care"\n'
+                    'cues = ["in hospital^2", "IT is^1", "on the mend^1"]\n', encoding="utf-8")
+    config = {"builtin_rules": False, "rule_paths": [str(path)], "threshold": 0.0, "lead_chars": 0}
+    text = "She is in hospital. The IT is down, it is said. He is on the mend; in a hospital, no."
+    found = themes(text, config=config)["acme:care"]
+    # "in hospital" (2), "IT is" (1, not "it is"), "on the mend" (1); "in a hospital" is no match
+    assert found.attributes["score"] == pytest.approx(4.0)
+    assert sorted(text[s:e] for s, e in found.attributes["evidence"]) == ["IT is", "in hospital", "on the mend"]
+    again = themes("In hospital again, still in hospital.", config=config)["acme:care"]
+    assert again.attributes["score"] == pytest.approx(2 * (1 + 1 / 2))  # a repeat saturates
+    assert "acme:care" not in themes("it is in the hospital", config=config)
+
+
+def test_cues_in_a_separate_title_count_with_the_title_weight(tmp_path):
+    path = tmp_path / "cats.toml"
+    path.write_text('[[theme]]\ncode = "acme:cats"\nlabel = "cats"\ncues = ["cat^1", "cat food^1"]\n',
+                    encoding="utf-8")
+    config = {"builtin_rules": False, "rule_paths": [str(path)], "threshold": 0.0, "lead_chars": 0,
+              "title_weight": 3.0}
+    doc = make_document("A cat ate.", title="Cat food prices")
+    found = themes(doc, config=config)["acme:cats"]
+    # "Cat" in the title (3) and "cat" in the text (1/2, the same word again); "cat food" in the title (3)
+    assert found.attributes["score"] == pytest.approx(3 + 0.5 + 3)
+    assert [doc.text[s:e] for s, e in found.attributes["evidence"]] == ["cat"]
