@@ -197,6 +197,11 @@ def test_a_parallel_run_leaves_the_garbage_collector_as_it_found_it():
     import gc
 
     assert gc.get_freeze_count() == 0
+    one = toy_pipeline().pipe(toy_records(10), batch_size=2)  # one process: the same
+    next(one)
+    assert gc.get_freeze_count() > 0
+    one.close()
+    assert gc.get_freeze_count() == 0
     results = toy_pipeline().pipe(toy_records(10), n_process=2, batch_size=2)
     next(results)
     assert gc.get_freeze_count() > 0  # the heap of the parent is exempt while the pool runs

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures as cf
-import gc
 import itertools
 import multiprocessing
 import signal
@@ -19,7 +18,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from newskit._model import Document, Result, _rebuild_finding
+from newskit._model import Result, _rebuild_finding
+from newskit._pipeline import _heap_frozen
 
 _WORKER: dict[str, Any] = {}
 # Pipelines already built in the parent, by id of their config: a forked worker receives
@@ -149,46 +149,29 @@ def pool_pipe(
     if method == "fork" and pipeline is not None and pipeline.config is config:
         _INHERITED[id(config)] = pipeline
     children_before = set(multiprocessing.active_children())
-    froze = _freeze_heap()
-    pool = cf.ProcessPoolExecutor(
-        max_workers=n_process, mp_context=context, initializer=_init_worker, initargs=(config,)
-    )
-    pending: collections.deque[tuple[cf.Future, list[Any]]] = collections.deque()
-    finished = False
-    try:
-        for batch in _batches(docs, batch_size):
-            pending.append((pool.submit(_run_batch, batch, encode), batch))
-            while len(pending) >= 2 * n_process:
+    # _heap_frozen: the parent's heap, and the forked workers' copies of it
+    with _heap_frozen():
+        pool = cf.ProcessPoolExecutor(
+            max_workers=n_process, mp_context=context, initializer=_init_worker, initargs=(config,)
+        )
+        pending: collections.deque[tuple[cf.Future, list[Any]]] = collections.deque()
+        finished = False
+        try:
+            for batch in _batches(docs, batch_size):
+                pending.append((pool.submit(_run_batch, batch, encode), batch))
+                while len(pending) >= 2 * n_process:
+                    yield from _collect(*pending.popleft(), encode)
+            while pending:
                 yield from _collect(*pending.popleft(), encode)
-        while pending:
-            yield from _collect(*pending.popleft(), encode)
-        finished = True
-    finally:
-        _INHERITED.pop(id(config), None)
-        if froze:
-            gc.unfreeze()
-        if finished:
-            pool.shutdown(wait=True)
-        else:
-            # Ctrl-C, an error, or a consumer that stopped reading: nothing more of this
-            # run is wanted, so do not wait for the batches still being analysed.
-            _stop(pool, [future for future, _ in pending], children_before)
-
-
-def _freeze_heap() -> bool:
-    """Exempt the objects that exist now from garbage collection while the pool runs.
-
-    The parent holds the built pipeline (knowledge base, rules: ~10^5 objects) and takes in
-    results by the thousand; each full collection walked the whole heap again, and cost the
-    parent more than decoding the results. Frozen objects are also left untouched by the
-    collector of forked workers, so their pages stay shared (the practice the ``gc.freeze``
-    documentation recommends before ``fork``). ``gc.unfreeze()`` when the run ends hands
-    everything back; a heap the caller froze, or a disabled collector, is left as it is.
-    """
-    if not gc.isenabled() or gc.get_freeze_count():
-        return False
-    gc.freeze()
-    return True
+            finished = True
+        finally:
+            _INHERITED.pop(id(config), None)
+            if finished:
+                pool.shutdown(wait=True)
+            else:
+                # Ctrl-C, an error, or a consumer that stopped reading: nothing more of this
+                # run is wanted, so do not wait for the batches still being analysed.
+                _stop(pool, [future for future, _ in pending], children_before)
 
 
 def _stop(pool: cf.ProcessPoolExecutor, pending: Iterable[cf.Future], children_before: set[Any]) -> None:
