@@ -595,7 +595,14 @@ class _Doc:
             return None
         if self.text.find("\n", b, o) != -1:
             return None
-        frame = tokens(self.text, b, o)
+        if cue.source:
+            frame = tokens(self.text, b, o)
+        else:
+            # a verb cue takes at most six words before the mark (and a final ":" / ","):
+            # with eight tokens read, the answer is already no (the rest is never read)
+            frame = list(islice(map(_span, TOKEN.finditer(self.text, b, o)), 8))
+            if len(frame) == 8:
+                return None
         low = self.low
         lex = self.lex
         punct = ""
