@@ -56,6 +56,8 @@ def _freeze_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
         return _EMPTY
     if type(value) is FrozenDict:
         return value
+    if type(value) is dict:  # the usual case, without the slower isinstance(…, Mapping)
+        return FrozenDict(value)
     if not isinstance(value, Mapping):
         raise ValidationError(
             f"expected a mapping (dict), got {type(value).__name__}: {value!r}"
