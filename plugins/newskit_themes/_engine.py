@@ -545,29 +545,25 @@ class ThemeTagger:
         anchored = counts.keys() & phrase.keys()
         if anchored:
             found: list[tuple[int, int]] = []
-            hindex = hs.index
-            for surface in anchored:
+            # the positions of these words, in one C pass over the flagged words
+            for i, surface in compress(zip(idx, hs), map(anchored.__contains__, hs)):
                 generic, keyed = phrase[surface]
-                j = -1
-                for _ in range(counts[surface]):
-                    j = hindex(surface, j + 1)
-                    i = idx[j]
-                    for d, r in generic:
-                        found.append((i + d, r))
-                    for off, words in keyed:
-                        k = i + off
-                        if 0 <= k < n:
-                            t = toks[k]
-                            rows = words.get(t)
+                for d, r in generic:
+                    found.append((i + d, r))
+                for off, words in keyed:
+                    k = i + off
+                    if 0 <= k < n:
+                        t = toks[k]
+                        rows = words.get(t)
+                        if rows is not None:
+                            for d, r in rows:
+                                found.append((i + d, r))
+                        lt = lowof[t]
+                        if lt != t:
+                            rows = words.get(lt)
                             if rows is not None:
                                 for d, r in rows:
                                     found.append((i + d, r))
-                            lt = lowof[t]
-                            if lt != t:
-                                rows = words.get(lt)
-                                if rows is not None:
-                                    for d, r in rows:
-                                        found.append((i + d, r))
             if found:
                 self._phrases(found, toks, False, 0, title_tok, lead_tok, occ, neg)
         if ttoks:
