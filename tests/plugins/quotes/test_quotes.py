@@ -403,3 +403,38 @@ def test_any_text_gives_valid_spans(text):
 @given(st.text(max_size=300))
 def test_arbitrary_unicode_never_raises(text):
     assert_valid_findings(make_document(text), quotes(text))
+
+
+# -- the subject scan's short window ---------------------------------------------------
+
+
+def test_long_subject_is_read_past_the_short_window():
+    text = "The deputy director of the national weather forecasting agency said the storm would pass."
+    (found,) = quotes(text)
+    a, b = found.attributes["speaker_span"]
+    assert text[a:b] == "The deputy director of the national weather forecasting agency"
+
+
+SUBJECT_WORDS = st.sampled_from(
+    ["the", "a", "of", "in", "and", "but", "he", "she", "they", "Smith", "Jane", "Doe", "minister",
+     "officials", "regional", "northern", ",", "54", "who", "also", "later", "had", "warned",
+     "it", "is", "was", "Russia's", "U.S.", "co-founder", "(", ")", "\n", "long-serving"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(SUBJECT_WORDS, min_size=1, max_size=30))
+def test_short_window_subject_agrees_with_the_full_window(words):
+    # the subject scan first reads a short window before the cue and reads the full one
+    # only when its answer could depend on more: both must always agree
+    from newskit_quotes import make_component
+    from newskit_quotes._finder import _Doc
+    from newskit_quotes._text import tokens
+
+    finder = make_component()
+    text = " ".join(words) + " said the plan would work."
+    v = text.rindex(" said") + 1
+    low = text.lower()
+    doc = _Doc(finder, text, low, [], finder._cues(text, low))
+    full = doc._subject(v, tokens(text, max(0, v - 90), v), False)
+    assert doc.subject_before(v, 0) == full
