@@ -85,10 +85,10 @@ _SHAPES: dict[tuple, tuple] = {}
 def _shape(els: tuple) -> tuple:
     """How a cue is matched: ``(anchor, checks, bigram, full, key)`` (see ``_CueRow``)."""
     # texts as UTF-8 bytes: documents are matched as byte tokens (see split_tokens)
-    full = tuple([(k, t.encode(), st, cs) for k, (t, st, cs) in enumerate(els)])
     if len(els) == 1:
-        t, st, _cs = els[0]
-        return 0, (), None, full, (t + "*" if st else t)
+        t, st, cs = els[0]
+        return 0, (), None, ((0, t.encode(), st, cs),), (t + "*" if st else t)
+    full = tuple([(k, t.encode(), st, cs) for k, (t, st, cs) in enumerate(els)])
     # the anchor: the longest word that is not a function word, a case-sensitive one first
     # ("IT" of "IT is"; the last of equals)
     anchor, best = 0, None
@@ -239,14 +239,25 @@ class ThemeTagger:
         self.entity_pairs = {k: (tuple(v.items()), tuple(v)) for k, v in self.entity_nodes.items()}
         # phrase key -> (node, weight) pairs and nodes: the best weight per theme over the
         # rows with these words (they always match together)
-        merged: dict[str, dict[int, float]] = {}
+        merged: dict[str, Any] = {}
         for row in self.rows:
             if not row.negative and len(row.elements) > 1:
-                nodes_ = merged.setdefault(row.key, {})
+                had = merged.get(row.key)
+                if had is None:  # most keys have one row: its roll-up chain, shared
+                    merged[row.key] = row.nodes
+                    continue
+                nodes_ = dict(had)
                 for node, w in row.nodes.items():
                     if w > nodes_.get(node, 0.0):
                         nodes_[node] = w
-        self.key_pairs = {k: (tuple(v.items()), tuple(v)) for k, v in merged.items()}
+                merged[row.key] = nodes_
+        shared: dict[int, tuple] = {}  # id of a nodes dict -> its pairs and nodes
+        self.key_pairs = {}
+        for k, v in merged.items():
+            pn = shared.get(id(v))
+            if pn is None:
+                pn = shared[id(v)] = (tuple(v.items()), tuple(v))
+            self.key_pairs[k] = pn
         self._zero = [0.0] * len(self.terms)
         self._codes = [t.code for t in self.terms]
         self._deep_iptc = [t.taxonomy == IPTC for t in self.terms]
