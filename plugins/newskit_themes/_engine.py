@@ -1,11 +1,18 @@
 """Theme tagging: one token scan over the text, cue hits, scores, roll-up, confidence.
 
 The text is cut into tokens once, in C (``bytes.translate`` + ``bytes.split``, the same
-tokens as ``TOKEN_RE``); one dictionary lookup per lower-cased word finds the words that may
-start a cue and one per word pair the phrases, both through ``map`` in C. Each distinct
-surface form is resolved against the cue tables once and cached, so the Python work per
-document is proportional to the number of cue hits. Character offsets are computed only for
-the evidence that is reported.
+tokens as ``TOKEN_RE``). One dictionary lookup per token, through ``map`` in C, gives a flags
+byte cached per surface form: may the word start a cue, may it open or close the opening word
+pair of a phrase. Only the flagged positions reach Python:
+
+- single-word cues are counted per group (a word and its spellings that differ only in case)
+  with C-level counting, in the whole text, the title and the lead;
+- phrases are checked where a word that may open a pair is followed by one that may close
+  one, and phrases that open with a function word ("in court") at their anchor word;
+- every group's ``(node, weight)`` pairs (the theme and its broader themes) were computed
+  when its surface form was first seen, so scoring a group is a few multiplications;
+- confidences, the choice of tags and the evidence spans (``bytes.find`` in the blanked
+  text) are computed only for the few themes that may be reported.
 """
 
 from __future__ import annotations
@@ -263,8 +270,8 @@ class ThemeTagger:
         self._deep_iptc = [t.taxonomy == IPTC for t in self.terms]
         self._info = [(t.label, t.code, t.broader, t.level, t.taxonomy) for t in self.terms]
         self.story = [t for t in self.terms if t.requires]
-        #: (QID, type, tags) of an entity -> the entity cue keys it matches
-        self._entity_keys: dict[tuple, tuple[str, ...]] = {}
+        #: QID of an entity -> (type, tags, the entity cue keys they match)
+        self._entity_keys: dict[Any, tuple] = {}
         # per node, for the confidence: level, roll-up flag, parent, bias + level offset
         c = self.calib
         self._level_of = [t.level for t in self.terms]
@@ -692,22 +699,26 @@ class ThemeTagger:
         """Entity cue groups: one per cue key, counted over the ``entity`` findings."""
         cfg = self.config
         ecount: dict[str, list] = {}
-        ekeys = self._entity_keys
+        by_value = self._entity_keys
+        vget = by_value.get
         lead_w, lead_c = cfg.lead_weight, cfg.lead_chars
         for e in entities:
             attrs = e.attributes
+            etype = attrs.get("type")
             tags = attrs.get("tags")
-            try:  # the cue keys of an entity, cached by its QID, type and tags
-                ck = (e.value, attrs.get("type"), tuple(tags) if isinstance(tags, (list, tuple)) else None)
-                keys = ekeys.get(ck)
-            except TypeError:  # an unhashable type or tag: not cached
-                ck, keys = None, None
-            if keys is None:
-                keys = self._entity_cue_keys(e.value, attrs.get("type"), tags)
-                if ck is not None:
-                    if len(ekeys) > _CACHE_LIMIT:
-                        ekeys.clear()
-                    ekeys[ck] = keys
+            value = e.value
+            try:  # the cue keys of an entity, cached by its QID (with its type and tags)
+                hit = vget(value)
+            except TypeError:  # an unhashable value: not cached
+                hit = value = None
+            if hit is not None and hit[0] == etype and hit[1] == tags:
+                keys = hit[2]
+            else:
+                keys = self._entity_cue_keys(e.value, etype, tags)
+                if value is not None:
+                    if len(by_value) > _CACHE_LIMIT:
+                        by_value.clear()
+                    by_value[value] = (etype, list(tags) if isinstance(tags, list) else tags, keys)
             if not keys:
                 continue
             start = e.start
@@ -722,7 +733,7 @@ class ThemeTagger:
                         rec[1] = (start, e.end)
         for k, (factors, first) in ecount.items():
             factors.sort(reverse=True)
-            f = sum(v / (j + 1) for j, v in enumerate(factors))
+            f = sum(map(truediv, factors, count(1)))
             groups.append(("e", k, f, first))
             pairs, nodes = self.entity_pairs[k]
             gpairs.append(pairs)
