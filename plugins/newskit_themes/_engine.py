@@ -441,7 +441,7 @@ class ThemeTagger:
             title_tok = n
         ttoks: list[bytes] = []
         if title and not text.startswith(title):
-            ttoks = split_tokens(title)[0]
+            ttoks = _split_surface(title)[0]
         flags = self.flags
         # one byte of flags per word; 255: not seen before (a C scan finds it)
         lv = bytes(map(flags.get, toks, repeat(255)))
