@@ -223,6 +223,7 @@ class ThemeTagger:
         self.lowof: dict[bytes, bytes] = {}  # the lower-cased spelling
         self._gids: dict[tuple, int] = {}  # (lower-cased spelling, weights) -> group id
         self.gid_of: dict[bytes, int] = {}  # surface form -> group id
+        self._own_of: dict[tuple, dict[int, float]] = {}  # shared copies of ``own`` values
         self._gid_pairs: list[tuple] = []  # group id -> (node, weight) pairs
         self._gid_nodes: list[tuple] = []  # group id -> nodes
         # surface form -> flags byte: 1 when it may start a cue (single word, or the anchor of
@@ -320,7 +321,7 @@ class ThemeTagger:
         tok = btok.decode("utf-8")
         lo = tok.lower()
         blo = lo.encode("utf-8")
-        self.lowof[btok] = blo
+        self.lowof[btok] = btok if blo == btok else blo  # one object when already lower-case
         found = list(self.exact_ci.get(lo, ()))
         found += self.exact_cs.get(tok, ())
         for k in self.stem_lens_ci:
@@ -353,9 +354,10 @@ class ThemeTagger:
                 gid = self._gids[gk] = len(self._gids)
                 self._gid_pairs.append(pairs)
                 self._gid_nodes.append(tuple(single))
-            self.single[btok] = (gid, pairs, tuple(single))
+            # one object per group, shared by its spellings
+            self.single[btok] = (gid, self._gid_pairs[gid], self._gid_nodes[gid])
             self.gid_of[btok] = gid
-            self.own[btok] = own
+            self.own[btok] = self._own_of.setdefault(tuple(own.items()), own)
             flags |= 1
         if phrase:  # keyed on the next word to check when that word is a plain one
             # (offset of the cue's first word from this word, row)
@@ -388,6 +390,7 @@ class ThemeTagger:
                 self.lowof.clear()
                 self._gids.clear()
                 self.gid_of.clear()
+                self._own_of.clear()
                 self._gid_pairs.clear()
                 self._gid_nodes.clear()
                 flags.clear()
