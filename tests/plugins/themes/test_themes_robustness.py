@@ -65,7 +65,7 @@ _TOKEN_CHARS = st.text(alphabet=st.sampled_from(list("aZ9_ -.,'\u00a3\u2019\u201
 def test_byte_tokens_are_the_regex_tokens(text):
     # the fast tokeniser (translate + split on bytes) must cut text exactly as TOKEN_RE does,
     # and its lower-cased list must line up token by token
-    from newskit_themes._engine import count_tokens, split_tokens
+    from newskit_themes._engine import _split_surface, count_tokens, split_tokens
     from newskit_themes._rules import TOKEN_RE
 
     toks, low = split_tokens(text)
@@ -73,6 +73,23 @@ def test_byte_tokens_are_the_regex_tokens(text):
     assert [t.decode("utf-8") for t in toks] == expected
     assert [t.decode("utf-8") for t in low] == [t.lower() for t in expected]
     assert count_tokens(text) == len(expected)
+    # the tokeniser the component uses: the same tokens, and a blanked text (when it gives
+    # one) with one byte per character, so that its offsets are the text's offsets
+    surface, line = _split_surface(text)
+    assert surface == toks
+    if line is not None:
+        assert len(line) == len(text) and line.split() == toks
+
+
+def test_the_python_counter_agrees_with_the_c_one():
+    from newskit_themes._engine import _count, _count_py
+
+    items = [b"a", b"b", b"a", 3, None, b"a", 3]
+    fast: dict = {"b": 1}
+    slow: dict = {"b": 1}
+    _count(fast, items)
+    _count_py(slow, items)
+    assert fast == slow == {"b": 1, b"a": 3, b"b": 1, 3: 2, None: 1}
 
 
 def test_many_distinct_non_ascii_separators_still_tokenise_like_the_regex():
