@@ -1103,23 +1103,29 @@ def _token_span(text: str, toks: list[bytes], first: int, last: int) -> tuple[in
     return p, end
 
 
-_PHRASE_RES: dict[tuple[bytes, ...], Any] = {}
-
-
 def _line_span(line: bytes, padded: bytes, toks: list[bytes], first: int, last: int) -> tuple[int, int] | None:
     """``_token_span`` in the blanked ASCII text (``line``; ``padded`` is it between spaces):
-    the first occurrence of these words with only separators between them."""
-    seq = tuple(toks[first:last + 1])
-    rx = _PHRASE_RES.get(seq)
-    if rx is None:
-        if len(_PHRASE_RES) > 20000:
-            _PHRASE_RES.clear()
-        # a literal start (" word "), so the search is a fast scan; linear: no nested repeats
-        rx = _PHRASE_RES[seq] = re.compile(b" " + b" +".join(map(re.escape, seq)) + b" ")
-    m = rx.search(padded)
-    if m is None:
-        return None
-    return m.start(), m.end() - 2
+    the first occurrence of these words with only separators (spaces) between them.
+
+    What ``re.search(b" word1 +word2 +… ")`` finds, without compiling a pattern for each new
+    phrase (a one-pass run over a corpus met ~1,600 of them: a tenth of its time)."""
+    seq = toks[first:last + 1]
+    head = b" " + seq[0] + b" "
+    size = len(padded)
+    p = padded.find(head)
+    while p >= 0:
+        q = p + len(head)
+        for tok in seq[1:]:
+            while q < size and padded[q] == 32:
+                q += 1
+            e = q + len(tok)
+            if not (padded.startswith(tok, q) and padded[e:e + 1] == b" "):
+                break
+            q = e + 1
+        else:
+            return p, q - 2
+        p = padded.find(head, p + 1)
+    return None
 
 
 #: ASCII letters and digits stay, every other ASCII byte becomes a space; bytes of
