@@ -182,3 +182,23 @@ def test_lone_surrogates_survive_a_jsonl_file(tmp_path):
     newskit.write_jsonl([result], path)
     (again,) = newskit.read_jsonl(path)
     assert again.document.text == result.document.text and again.findings == result.findings
+
+
+def test_a_json_line_is_the_json_of_the_result_dict_whatever_the_attributes_hold():
+    import json
+    import types
+
+    from newskit._serialize import result_from_json, result_to_dict, result_to_json
+
+    doc = Document("Putin met Xi in Beijing.")
+    findings = (
+        Finding("entity", 0, 5, "Putin", attributes={"tags": ("a", "b"), "n": 1.5}),
+        # a read-only mapping json cannot write as it is: the full conversion takes over
+        Finding("entity", 10, 12, "Xi", attributes={"more": types.MappingProxyType({"k": [1, (2, 3)]})}),
+        Finding("topic", None, None, None, value="x", attributes={"nested": {"deep": ("t",)}}),
+    )
+    result = Result(doc, [f._stamped(f"{f.kind}:{i}", "p", None) for i, f in enumerate(findings)])
+    line = result_to_json(result)
+    assert line == json.dumps(result_to_dict(result), ensure_ascii=False, separators=(",", ":"))
+    assert json.loads(line)["findings"][1]["attributes"] == {"more": {"k": [1, [2, 3]]}}
+    assert result_from_json(line).findings[0].attributes["tags"] == ["a", "b"]
