@@ -61,6 +61,8 @@ _RELATIVE = frozenset(("that", "which", "who", "whose", "where", ";", ":", "(", 
 _SHORT = 40
 #: "the answer needs tokens before the window read so far"
 _MORE: Any = object()
+#: ``_relative_head``: the clause hangs on a generic head ("people who say"): no speaker
+_NO_SPEAKER: Any = object()
 #: words allowed between a cue verb and "that" ("told reporters in Moscow on Monday that")
 _GAP = 8
 
@@ -352,6 +354,14 @@ class _Doc:
         span = self._np_back(toks, i, partial)
         if span is _MORE:
             return None
+        if appositive is None:
+            head = self._relative_head(toks, i, span, partial, v)
+            if head is _MORE:
+                return None
+            if head is _NO_SPEAKER:
+                return None, "none"
+            if head is not None:
+                span = head
         if span is None:
             return None, "none"
         if appositive is not None:
@@ -367,6 +377,45 @@ class _Doc:
             ):
                 return appositive, "np"
         return span, "np"
+
+    def _relative_head(
+        self, toks: list[tuple[int, int]], i: int, span: Any, partial: bool, v: int
+    ) -> Any:
+        """The noun phrase that a relative clause ending with token ``i`` hangs on, when the
+        cue follows the clause ("Residents who had waited outside since early morning
+        said"), or ``None``; ``_MORE`` when the clause could begin before ``toks[0]``.
+
+        ``span`` is the noun phrase right before the cue. When it follows the relative word
+        directly ("a dinner where the prime minister told"), the cue is the clause's own
+        verb and ``span`` its subject. Punctuation and a conjunction end the search ("X,
+        who …, said" is the appositive's business)."""
+        lex = self.lex
+        relative, stop = lex.relative, lex.relative_stop
+        low, text = self.low, self.text
+        # the full window reaches 90 characters back: no relative word there, no clause
+        # (a hit inside a longer word only costs the scan below)
+        near = low[max(0, v - 92) : v]
+        if not any(w in near for w in relative):
+            return None
+        k = i
+        while k >= 0 and i - k < 16:
+            a, b = toks[k]
+            w = low[a:b]
+            if not text[a].isalnum() or w in stop:
+                return None
+            if w in relative:
+                if span is not None and k + 1 < len(toks) and span[0] == toks[k + 1][0]:
+                    return None
+                if k == 0:
+                    return _MORE if partial else None
+                head = self._np_back(toks, k - 1, partial)
+                if head is None or head is _MORE:
+                    return head
+                if low[head[0] : head[1]] in lex.generic_heads:
+                    return _NO_SPEAKER
+                return head
+            k -= 1
+        return _MORE if k < 0 and partial else None
 
     def _head_end(self, span: tuple[int, int]) -> int:
         """End of a noun phrase's head: before its first linking preposition."""

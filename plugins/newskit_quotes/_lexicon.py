@@ -55,6 +55,9 @@ class Lexicon:
     skip_before_verb: frozenset[str]
     np_stop: frozenset[str]
     np_link: frozenset[str]
+    relative: frozenset[str]
+    relative_stop: frozenset[str]
+    generic_heads: frozenset[str]
     np_stop_forward: frozenset[str]
     intro: frozenset[str]
     adverbial_start: frozenset[str]
@@ -131,6 +134,9 @@ def build_lexicon(
         skip_before_verb=fs("skip_before_verb"),
         np_stop=fs("np_stop"),
         np_link=fs("np_link"),
+        relative=fs("relative"),
+        relative_stop=fs("relative_stop"),
+        generic_heads=fs("generic_heads"),
         np_stop_forward=fs("np_stop_forward"),
         intro=fs("intro"),
         adverbial_start=fs("adverbial_start"),

@@ -438,3 +438,33 @@ def test_short_window_subject_agrees_with_the_full_window(words):
     doc = _Doc(finder, text, low, [], finder._cues(text, low))
     full = doc._subject(v, tokens(text, max(0, v - 90), v), False)
     assert doc.subject_before(v, 0) == full
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # the cue follows a relative clause: the speaker is what the clause hangs on
+        ("Residents who had waited outside the town hall since early morning said the queue "
+         "was too long.", "Residents"),
+        ("Doctors at the clinic where the victims were treated said two were in a critical "
+         "condition.", "Doctors at the clinic"),
+        ("The lawyer who represented Ana Costa said the verdict would be appealed.", "The lawyer"),
+        # only a noun phrase between the relative word and the cue: the cue is the clause's
+        ("The memoir describes a dinner where the prime minister told Mr Lee that he would resign.",
+         "the prime minister"),
+        # a conjunction ends the clause
+        ("The rules show who gives money to the parties but the report says there are doubts.",
+         "the report"),
+        # the relative word is the subject of the cue
+        ("The figures came from finance minister Kenji Mori who said the economy would grow.",
+         "finance minister Kenji Mori"),
+    ],
+)
+def test_a_relative_clause_before_the_cue_does_not_become_the_speaker(text, speaker):
+    (found,) = quotes(text)
+    assert found.attributes["speaker"] == speaker
+
+
+def test_people_in_general_who_say_something_are_no_speaker():
+    assert quotes("There are people who say the plan will fail.") == []
+    assert quotes("There is no one who is suggesting that the talks will fail.") == []
