@@ -324,6 +324,13 @@ class Linker:
                 if nxt not in alias and nxt not in non_names:
                     i += 1
                     continue
+            # a place or club name as a surname after a given name: "Maria Santos", "Ana
+            # Paris" (a given name that is itself a place, "Austin Texas", stays a place)
+            if (i == j and i > 0 and not covered[i - 1] and words[i - 1] in given
+                    and words[i - 1] not in alias and run[toks[i - 1][1]:ts].strip() == ""
+                    and all(self.kb.entities[c[0]].type != "person" for c in h)):
+                i += 1
+                continue
             found.append((ts, te, h, key))
             covered[i:j + 1] = [True] * (j + 1 - i)
             i = j + 1
@@ -349,18 +356,22 @@ class Linker:
                 titled = True
             while a <= b and words[a] in non_names:
                 a += 1
-            for x in range(a + 1, b):  # "Democrat Raphael Warnock": the name starts at the given name
+            # "Democrat Raphael Warnock", "Tony Blair and Gordon Brown": the name starts at a
+            # given name, unless only given names come before it ("Alexander Graham Bell",
+            # "Jean-Pierre Jeunet", "Jose Manuel Barroso": one name)
+            for x in range(a + 1, b):
                 if words[x] in given:
-                    a = x
+                    if not all(w in given for w in words[a:x]):
+                        a = x
                     break
             size = b - a + 1
             if 2 <= size <= 4:
                 names = words[a:b + 1]
                 if any(w in non_names or w in not_person for w in names):
                     continue
-                if any(run[toks[x][1]:toks[x + 1][0]].strip(" \t\u00a0-'’.") not in person_conn
-                       and run[toks[x][1]:toks[x + 1][0]].strip(" \t\u00a0-'’.") for x in range(a, b)):
-                    continue  # joined by "and", "for", "of", "&": not one person's name
+                if any(not person_conn.issuperset(run[toks[x][1]:toks[x + 1][0]].strip(" \t\u00a0-'’.").split())
+                       for x in range(a, b)):
+                    continue  # joined by "and", "for", "of", "&": not one person's name ("von der" is)
                 ts, te = toks[a][0], toks[b][1]
                 nil = (_NIL, ts, te, names[-1], run[ts:te])
                 if titled or names[0] in given:

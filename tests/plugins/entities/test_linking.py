@@ -211,3 +211,18 @@ def test_changing_one_finding_s_tags_list_changes_no_other_finding():
     assert "edited" not in two.attributes["tags"]
     again = pipeline.run(text)
     assert all("edited" not in f.attributes["tags"] for f in again.of_kind("entity"))
+
+
+def test_names_not_in_the_kb_with_particles_and_place_surnames_are_persons(run):
+    found, _ = run("Ursula von der Leyen met Maria Santos. Kenji Paris flew to Austin Texas.")
+    for name in ("Ursula von der Leyen", "Maria Santos", "Kenji Paris"):
+        assert found[name].label == "PERSON" and found[name].value is None  # NIL, whole name
+    assert found["Austin"].label != "PERSON"  # a given name that is itself a place stays one
+    assert found["Texas"].label != "PERSON"
+
+
+def test_a_name_of_given_names_stays_whole_and_a_coordination_is_split(run):
+    found, _ = run("Alexander Graham Bell spoke. Jean-Pierre Jeunet spoke. Fans of Liverpool and Tomasz Wrona cheered.")
+    assert "Alexander Graham Bell" in found and "Graham Bell" not in found
+    assert "Jean-Pierre Jeunet" in found and "Pierre Jeunet" not in found
+    assert "Tomasz Wrona" in found
