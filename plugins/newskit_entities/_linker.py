@@ -143,6 +143,7 @@ class Linker:
         self.non_names = frozenset(rules["non_names"])
         self.not_person = frozenset(rules.get("not_person_words", ()))
         self.person_conn = frozenset(rules.get("person_connectors", ()))
+        self.coordinators = frozenset(rules.get("name_coordinators", ()))
         m = rules["metonymy"]
         self.lit_before = frozenset(m["literal_before"])
         self.lit_after = frozenset(w for w in m["literal_after"] if not w.startswith("-"))
@@ -200,14 +201,9 @@ class Linker:
         return self.link(doc.text, when)
 
     def link(self, text: str, when: str | None = None) -> list[Finding]:
-        kb = self.kb
-        ents = kb.entities
-        alias = kb.alias
         mentions: list[_Mention] = []
         pending: list[tuple[int, int, bool]] = []  # single unmatched tokens: start, end, after title
         nil_short: dict[str, str] = {}  # a NIL person's last word → the full name first seen
-        short = kb.short
-        non_names = self.non_names
         titles = self.titles
         titled = {m.end() for m in self.abbr_re.finditer(text) if m.group(1) in titles}
         maybe_nil: list[tuple[int, int, str]] = []  # unknown capitalised names, decided after the scan
@@ -335,64 +331,72 @@ class Linker:
             covered[i:j + 1] = [True] * (j + 1 - i)
             i = j + 1
         # unmatched stretches of tokens a..b: NIL persons and short forms
-        stretches = []
-        titles = self.titles
-        not_person = self.not_person
-        person_conn = self.person_conn
+        stretches: list = []
+        coordinators = self.coordinators
         k = 0
         while k < n:
             if covered[k]:
                 k += 1
                 continue
-            a = k
-            b = k
-            while b + 1 < n and not covered[b + 1]:
-                b += 1
-            k = b + 1
-            rel = toks[a][0]  # an abbreviated title before the stretch is looked up here
-            titled = False
-            while a <= b and words[a].rstrip(".") in titles:
-                a += 1
-                titled = True
-            while a <= b and words[a] in non_names:
-                a += 1
-            # "Democrat Raphael Warnock", "Tony Blair and Gordon Brown": the name starts at a
-            # given name, unless only given names come before it ("Alexander Graham Bell",
-            # "Jean-Pierre Jeunet", "Jose Manuel Barroso": one name)
-            for x in range(a + 1, b):
-                if words[x] in given:
-                    if not all(w in given for w in words[a:x]):
-                        a = x
-                    break
-            size = b - a + 1
-            if 2 <= size <= 4:
-                names = words[a:b + 1]
-                if any(w in non_names or w in not_person for w in names):
-                    continue
-                if any(not person_conn.issuperset(run[toks[x][1]:toks[x + 1][0]].strip(" \t\u00a0-'’.").split())
-                       for x in range(a, b)):
-                    continue  # joined by "and", "for", "of", "&": not one person's name ("von der" is)
-                ts, te = toks[a][0], toks[b][1]
-                nil = (_NIL, ts, te, names[-1], run[ts:te])
-                if titled or names[0] in given:
-                    plain = nil
-                elif size <= 3 and not names[-1].isupper():
-                    # a person if the last name comes back on its own ("... Stoltenberg said")
-                    plain = (_MAYBE, ts, te, names[-1])
-                else:
-                    plain = None
-                stretches.append((rel, plain, nil))
-            elif size == 1:
-                word = words[a]
-                if word in non_names:
-                    continue
-                ts, te = toks[a]
-                after = (_PENDING, ts, te, word, True, False, True)
-                plain = after if titled else (_PENDING, ts, te, word, word in self.kb.short, False, False)
-                stretches.append((rel, plain, after))
+            a0 = k
+            b0 = k
+            while b0 + 1 < n and not covered[b0 + 1]:
+                b0 += 1
+            k = b0 + 1
+            # "Maria Santos and Kenji Paris" is two names: split at a coordinating word
+            cuts = [x for x in range(a0, b0)
+                    if run[toks[x][1]:toks[x + 1][0]].strip(" \t\u00a0") in coordinators]
+            for a, b in zip([a0, *(x + 1 for x in cuts)], [*cuts, b0]):
+                self._stretch(run, toks, words, a, b, stretches)
         if not found and not stretches:
             return _NOTHING
         return tuple(found), tuple(stretches)
+
+    def _stretch(self, run: str, toks: list, words: list[str], a: int, b: int, stretches: list) -> None:
+        """The plan of the unmatched tokens ``a..b`` of a run (joined only by a name's own
+        connectors): a NIL person, a maybe-person (decided by a repeated last word) or a
+        pending short form."""
+        given, non_names, titles = self.given, self.non_names, self.titles
+        rel = toks[a][0]  # an abbreviated title before the stretch is looked up here
+        titled = False
+        while a <= b and words[a].rstrip(".") in titles:
+            a += 1
+            titled = True
+        while a <= b and words[a] in non_names:
+            a += 1
+        # "Democrat Raphael Warnock": the name starts at a given name, unless only given
+        # names come before it ("Alexander Graham Bell", "Jose Manuel Barroso": one name)
+        for x in range(a + 1, b):
+            if words[x] in given:
+                if not all(w in given for w in words[a:x]):
+                    a = x
+                break
+        size = b - a + 1
+        if 2 <= size <= 4:
+            names = words[a:b + 1]
+            if any(w in non_names or w in self.not_person for w in names):
+                return
+            if any(not self.person_conn.issuperset(run[toks[x][1]:toks[x + 1][0]].strip(" \t\u00a0-'’.").split())
+                   for x in range(a, b)):
+                return  # joined by "for", "of", "&": not one person's name ("von der" is)
+            ts, te = toks[a][0], toks[b][1]
+            nil = (_NIL, ts, te, names[-1], run[ts:te])
+            if titled or names[0] in given:
+                plain = nil
+            elif size <= 3 and not names[-1].isupper():
+                # a person if the last name comes back on its own ("... Stoltenberg said")
+                plain = (_MAYBE, ts, te, names[-1])
+            else:
+                plain = None
+            stretches.append((rel, plain, nil))
+        elif size == 1:
+            word = words[a]
+            if word in non_names:
+                return
+            ts, te = toks[a]
+            after = (_PENDING, ts, te, word, True, False, True)
+            plain = after if titled else (_PENDING, ts, te, word, word in self.kb.short, False, False)
+            stretches.append((rel, plain, after))
 
     def _repeated_names(self, text: str, maybe: list, mentions: list, nil_short: dict) -> None:
         """Unknown two- or three-word names whose last word recurs alone are NIL persons.

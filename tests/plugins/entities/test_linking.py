@@ -226,3 +226,12 @@ def test_a_name_of_given_names_stays_whole_and_a_coordination_is_split(run):
     assert "Alexander Graham Bell" in found and "Graham Bell" not in found
     assert "Jean-Pierre Jeunet" in found and "Pierre Jeunet" not in found
     assert "Tomasz Wrona" in found
+
+
+def test_names_joined_by_and_are_read_one_by_one(run):
+    found, _ = run("Maria Santos and Kenji Paris met. Mike and Bob Bryan won. Gallas and Duff played.")
+    assert found["Maria Santos"].label == found["Kenji Paris"].label == "PERSON"
+    assert found["Bob Bryan"].label == "PERSON"
+    assert "Gallas" not in found and "Duff" not in found  # surnames alone, never named in full
+    found, _ = run("The European Convention on Human Rights applies.")
+    assert not any(f.label == "PERSON" for f in found.values())
