@@ -332,7 +332,10 @@ class _Doc:
         if w == ",":
             # "Smith, 54, said" / "Jane Doe, who chairs the committee, said"
             j = i - 1
-            while j >= 0 and i - j <= 14 and low[toks[j][0] : toks[j][1]] not in (",", ".", '"', "“", "”", ";", ":"):
+            while j >= 0 and i - j <= 14 and (
+                low[toks[j][0] : toks[j][1]] not in (",", ".", '"', "“", "”", ";", ":")
+                or self._in_number(toks[j][0])  # "which employs 3,000 people"
+            ):
                 j -= 1
             if j < 0 and partial:
                 return None
@@ -378,6 +381,16 @@ class _Doc:
                 return appositive, "np"
         return span, "np"
 
+    def _verbish(self, tok: tuple[int, int]) -> bool:
+        """Does this token end a clause rather than a noun phrase ("where the fire started")?"""
+        w = self.low[tok[0] : tok[1]]
+        return w in self.lex.finite or (len(w) > 4 and w.endswith("ed") and self.text[tok[0]].islower())
+
+    def _in_number(self, p: int) -> bool:
+        """Is the mark at ``p`` a digit group separator ("3,000", "2.5")?"""
+        text = self.text
+        return 0 < p < len(text) - 1 and text[p - 1].isdigit() and text[p + 1].isdigit()
+
     def _relative_head(
         self, toks: list[tuple[int, int]], i: int, span: Any, partial: bool, v: int
     ) -> Any:
@@ -404,8 +417,9 @@ class _Doc:
             if not text[a].isalnum() or w in stop:
                 return None
             if w in relative:
-                if span is not None and k + 1 < len(toks) and span[0] == toks[k + 1][0]:
-                    return None
+                if (span is not None and k + 1 < len(toks) and span[0] == toks[k + 1][0]
+                        and not self._verbish(toks[i])):
+                    return None  # "a dinner where the prime minister told": its own subject
                 if k == 0:
                     return _MORE if partial else None
                 head = self._np_back(toks, k - 1, partial)

@@ -468,3 +468,13 @@ def test_a_relative_clause_before_the_cue_does_not_become_the_speaker(text, spea
 def test_people_in_general_who_say_something_are_no_speaker():
     assert quotes("There are people who say the plan will fail.") == []
     assert quotes("There is no one who is suggesting that the talks will fail.") == []
+
+
+def test_a_number_with_a_comma_does_not_end_an_apposition():
+    (found,) = quotes("A spokesman for the union, which represents 40,000 growers, said talks were planned.")
+    assert found.attributes["speaker"] == "A spokesman for the union"
+
+
+def test_a_relative_clause_that_ends_in_its_verb_leaves_the_head_as_speaker():
+    (found,) = quotes("Residents of the street where the fire started said the alarm had not sounded.")
+    assert found.attributes["speaker"] == "Residents of the street"
