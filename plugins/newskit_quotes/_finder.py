@@ -807,8 +807,11 @@ class _Doc:
         # (a comma then a participle or source cue; found by bisection in a table built once)
         cuts = self._cuts if self._cuts is not None else self._find_cuts()
         k = bisect_right(cuts[0], cs)
-        if k < len(cuts[0]) and cuts[0][k] < e:
-            e = cuts[1][k]
+        while k < len(cuts[0]) and cuts[0][k] < e:
+            if cuts[1][k] > cs:
+                e = cuts[1][k]
+                break
+            k += 1
         # a quoted stretch that starts inside the clause ends inside it too (only one that
         # opens within 3,000 characters can matter: it must close within them)
         i = bisect_left(self.qopens, cs)
@@ -831,21 +834,77 @@ class _Doc:
         return k if k != -1 else s + _MAX_CLAUSE
 
     def _find_cuts(self) -> tuple[list[int], list[int]]:
-        """Participle and source cues right after a comma: (cue starts, comma positions)."""
-        text = self.text
-        starts: list[int] = []
-        commas: list[int] = []
+        """Where reported clauses must end: (cue or verb starts, comma positions), sorted.
+
+        A comma before a participle or source cue (", adding …", ", according to …"); a
+        comma before a new clause with its own cue (", but critics said …"); and the comma
+        closing a parenthetical participle ("X, noting that …, called for talks")."""
+        text, low, lex = self.text, self.low, self.lex
+        joins, aux, main = lex.clause_joins, lex.auxiliaries, lex.subject_end
+        cuts: list[tuple[int, int]] = []
         for a, b, cue in self.cues:
+            j = a - 1
+            while j > 0 and text[j] == " ":
+                j -= 1
             if cue.participle or cue.source:
-                j = a - 1
-                while j > 0 and text[j] == " ":
-                    j -= 1
                 # a clause starts on a non-space, so the comma is never before its start
                 if j >= 0 and text[j] == ",":
-                    starts.append(a)
-                    commas.append(j)
-        self._cuts = (starts, commas)
+                    cuts.append((a, j))
+                    if cue.participle and self._subject_only(j, aux, main):
+                        close = self._parenthetical_close(b, aux, main)
+                        if close is not None:
+                            cuts.append(close)
+                continue
+            # ", but critics said": a comma, a joining word, then only words up to the cue
+            c = text.rfind(",", max(0, a - 80), a)
+            if c != -1:
+                words = low[c + 1 : a].split()
+                # the words between are a short subject: "but Tory Liam Fox said", not "but
+                # did not believe …", "and his alleged …", "but what he failed to reveal"
+                subject = words[1:]
+                if (words and words[0] in joins and 1 <= len(subject) <= 4
+                        and subject[0] != "that" and subject[-1] not in lex.determiners
+                        and all(w.isalpha() and w not in aux and w not in lex.finite
+                                and w not in lex.np_stop and not (len(w) > 3 and w.endswith("ed"))
+                                for w in subject)):
+                    cuts.append((a, c))
+        cuts.sort()
+        self._cuts = ([s for s, _ in cuts], [c for _, c in cuts])
         return self._cuts
+
+    def _subject_only(self, comma: int, aux: frozenset[str], main: frozenset[str]) -> bool:
+        """Is the sentence up to ``comma`` only a subject (no verb yet), so that ", noting
+        that …," is a parenthetical whose sentence goes on with its own verb?"""
+        start = self.sent.start(comma)
+        lex = self.lex
+        for w in self.low[start:comma].split():
+            w = w.strip(".,;:'\"“”‘’()")
+            if w in aux or w in main or w in lex.finite or w in lex.forms or (
+                len(w) > 3 and w.endswith("ed")
+            ):
+                return False
+        return True
+
+    def _parenthetical_close(self, b: int, aux: frozenset[str], main: frozenset[str]) -> tuple[int, int] | None:
+        """``(verb start, comma)`` of the comma that closes ", noting that …," when a verb
+        of the sentence's subject follows it ("…, called for talks"), else ``None``."""
+        text, low = self.text, self.low
+        end = self.sent.end(b)
+        c = text.find(",", b, min(end, b + 300))
+        if c == -1:
+            return None
+        v = c + 1
+        while v < end and text[v] == " ":
+            v += 1
+        w = v
+        while w < end and text[w].isalpha():
+            w += 1
+        word = low[v:w]
+        if not word or not text[v].islower() or word in aux:
+            return None
+        if word in main or (len(word) > 4 and word.endswith("ed")):
+            return v, c
+        return None
 
     def _that_or_bare(self, ci: int) -> int | None:
         """Where the reported clause after cue ``ci`` starts, or ``None``."""

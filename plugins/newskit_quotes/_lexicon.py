@@ -58,6 +58,8 @@ class Lexicon:
     relative: frozenset[str]
     relative_stop: frozenset[str]
     generic_heads: frozenset[str]
+    clause_joins: frozenset[str]
+    auxiliaries: frozenset[str]
     np_stop_forward: frozenset[str]
     intro: frozenset[str]
     adverbial_start: frozenset[str]
@@ -137,6 +139,8 @@ def build_lexicon(
         relative=fs("relative"),
         relative_stop=fs("relative_stop"),
         generic_heads=fs("generic_heads"),
+        clause_joins=fs("clause_joins"),
+        auxiliaries=fs("auxiliaries"),
         np_stop_forward=fs("np_stop_forward"),
         intro=fs("intro"),
         adverbial_start=fs("adverbial_start"),

@@ -478,3 +478,20 @@ def test_a_number_with_a_comma_does_not_end_an_apposition():
 def test_a_relative_clause_that_ends_in_its_verb_leaves_the_head_as_speaker():
     (found,) = quotes("Residents of the street where the fire started said the alarm had not sounded.")
     assert found.attributes["speaker"] == "Residents of the street"
+
+
+def test_a_reported_clause_ends_where_a_new_speaker_takes_over():
+    first, second = quotes("The minister insisted the figures were correct, but critics said they were misleading.")
+    assert first.text == "the figures were correct" and first.attributes["speaker"] == "The minister"
+    assert second.text == "they were misleading" and second.attributes["speaker"] == "critics"
+    # the same speaker going on is one clause
+    said = quotes("He said the economy was weak, but did not believe a recession was coming.")[0]
+    assert said.text == "the economy was weak, but did not believe a recession was coming"
+
+
+def test_a_parenthetical_participle_ends_before_the_sentence_s_own_verb():
+    (found,) = quotes("A former ambassador to Moscow, noting that sanctions had failed, called for talks.")
+    assert found.text == "sanctions had failed"
+    # after a verb of its own, the participle's clause runs on ("…, spent years …")
+    (found,) = quotes("Mr Evans sued the studio in 2001, claiming he came up with the idea, spent years on it and found the money.")
+    assert found.text.endswith("found the money")
