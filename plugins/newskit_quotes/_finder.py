@@ -876,6 +876,8 @@ class _Doc:
         """Is the sentence up to ``comma`` only a subject (no verb yet), so that ", noting
         that …," is a parenthetical whose sentence goes on with its own verb?"""
         start = self.sent.start(comma)
+        if comma - start > 200:
+            return False  # no subject is that long (and a bounded look keeps time linear)
         lex = self.lex
         for w in self.low[start:comma].split():
             w = w.strip(".,;:'\"“”‘’()")
