@@ -24,7 +24,6 @@ from newskit_dates._grammar import (
     build_rules,
     join_rules,
     left_words,
-    trie_pattern,
     trigger_body,
     word_trigger_body,
     trigger_words,

@@ -667,7 +667,6 @@ class _Doc:
             if len(frame) == 8:
                 return None
         low = self.low
-        lex = self.lex
         punct = ""
         if frame and low[frame[-1][0] : frame[-1][1]] in (":", ",", "—", "–", "-"):
             punct = low[frame[-1][0] : frame[-1][1]]
