@@ -160,7 +160,8 @@ class Linker:
         )
         self.roles = {k: tuple(v) for k, v in rules["nominal"]["roles"].items()}
         self.precise = frozenset(rules["nominal"]["precise"])
-        nominal = (rf"he[ \t\u00a0]+(?:({_UP}[a-z]+(?:[ \t\u00a0]{_UP}[a-z]+)?)[ \t\u00a0]+)?"
+        # the modifier: a demonym ("Russian", "South Korean") or a country's acronym ("US")
+        nominal = (rf"he[ \t\u00a0]+(?:({_UP}[a-z]+(?:[ \t\u00a0]{_UP}[a-z]+)?|[A-Z]{{2,3}})[ \t\u00a0]+)?"
                    rf"({_words(self.roles)})\b(?![ \t\u00a0]*(?:-|of\b|{_UP}|and\b))")
         self._nominal_pattern = "[Tt]" + nominal  # compiled when needed (``nominal_re``)
         # the same, one pattern per initial: a literal prefix scans several times faster
@@ -727,9 +728,17 @@ class Linker:
             country = None
             if dem:
                 hit = alias.get(dem)
-                if not hit or not any(v == "demonym" for _, v in hit):
+                if not hit:
                     continue
-                country = ents[next((i for i, v in hit if v == "demonym"), hit[0][0])].id
+                if dem.isupper():  # "the US president": an acronym of a country
+                    named = next((i for i, _ in hit if ents[i].type == "country"), None)
+                    if named is None:
+                        continue
+                    country = ents[named].id
+                elif any(v == "demonym" for _, v in hit):
+                    country = ents[next(i for i, v in hit if v == "demonym")].id
+                else:
+                    continue
             start = m.start(1) if dem else m.start(2)
             before: dict[int, int] = {}
             anywhere = []

@@ -254,11 +254,18 @@ class Builder:
             ent.setdefault("sh", []).extend(a for a in split(aliases) if " " not in a)
             for spec in split(add):
                 role, country, start, end = (spec.split(":") + ["", "", "", ""])[:4]
-                ent.setdefault("o", []).append([role, country, start or None, end or None])
+                offices = ent.setdefault("o", [])
+                # a precise tenure replaces the same one known only by its year ("2022")
+                offices[:] = [o for o in offices if not (
+                    o[0] == role and o[1] == country and start and o[2] and len(o[2]) == 4
+                    and start.startswith(o[2]))]
+                offices.append([role, country, start or None, end or None])
             for spec in split(close):
                 role, country, end = spec.split(":")
                 for o in ent.get("o", []):
-                    if o[0] == role and o[1] == country and o[3] is None and (o[2] or "") < end:
+                    # an open tenure ends, or one known to end only by its year gets its day
+                    open_end = o[3] is None or (len(o[3]) == 4 and end.startswith(o[3]))
+                    if o[0] == role and o[1] == country and open_end and (o[2] or "") < end:
                         o[3] = end
         self._close_superseded()
         for ent in self.entities.values():

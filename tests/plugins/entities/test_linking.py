@@ -235,3 +235,14 @@ def test_names_joined_by_and_are_read_one_by_one(run):
     assert "Gallas" not in found and "Duff" not in found  # surnames alone, never named in full
     found, _ = run("The European Convention on Human Rights applies.")
     assert not any(f.label == "PERSON" for f in found.values())
+
+
+def test_a_description_follows_the_office_through_its_holders(run):
+    text = "The British prime minister spoke. The US president replied."
+    for date, pm in [("2022-06-01", "Q180589"), ("2022-10-01", "Q272201"), ("2023-03-01", "Q20055561")]:
+        found, _ = run(text, published_at=date)
+        assert found["British prime minister"].value == pm, date
+    found, _ = run(text, published_at="2022-06-01")
+    assert found["US president"].value == "Q6279"  # a country's acronym as the modifier
+    found, _ = run("The UK prime minister spoke.", published_at="2024-10-02")
+    assert "UK prime minister" not in found  # the KB does not know the holder then: no guess
