@@ -71,6 +71,16 @@ def _standalone(text: str, words: set[str], small: int = 2_000_000) -> list[tupl
     return out
 
 
+def _leftmost_disjoint(matches: list) -> list:
+    """``(match, flag)`` pairs in text order, each dropped that overlaps one kept before it."""
+    out, end = [], -1
+    for item in sorted(matches, key=lambda x: x[0].start()):
+        if item[0].start() >= end:
+            out.append(item)
+            end = item[0].end()
+    return out
+
+
 def _occurrences(text: str, w: str) -> list[tuple[int, int, str]]:
     size, n, out, find = len(text), len(w), [], text.find
     i = find(w)
@@ -164,6 +174,11 @@ class Linker:
         nominal = (rf"he[ \t\u00a0]+(?:({_UP}[a-z]+(?:[ \t\u00a0]{_UP}[a-z]+)?|[A-Z]{{2,3}})[ \t\u00a0]+)?"
                    rf"({_words(self.roles)})\b(?![ \t\u00a0]*(?:-|of\b|{_UP}|and\b))")
         self._nominal_pattern = "[Tt]" + nominal  # compiled when needed (``nominal_re``)
+        # a country's possessive: "Russia's president", "South Korea's foreign minister"
+        self.possessive_re = re.compile(
+            rf"({_UP}[a-z]+(?:[ \t\u00a0]{_UP}[a-z]+)?)['’]s[ \t\u00a0]+({_words(self.roles)})\b"
+            rf"(?![ \t\u00a0]*(?:-|of\b|{_UP}|and\b))"
+        )
         # the same, one pattern per initial: a literal prefix scans several times faster
         self.nominal_lower_re = re.compile("t" + nominal)
         self.nominal_upper_re = re.compile("T" + nominal)
@@ -709,7 +724,9 @@ class Linker:
         return both
 
     def _nominal(self, text: str, when: str | None, mentions: list[_Mention]) -> None:
-        if "he " not in text and "he\u00a0" not in text:
+        the = "he " in text or "he\u00a0" in text
+        possessive = "'s " in text or "’s " in text
+        if not the and not possessive:
             return
         ents = self.kb.entities
         alias = self.kb.alias
@@ -720,7 +737,12 @@ class Linker:
         active: dict[tuple, bool] = {}
         holders_cache = self._holders
         new = []
-        for m in self._nominal_matches(text):
+        found = [(m, False) for m in self._nominal_matches(text)] if the else []
+        if possessive:
+            owned = [(m, True) for m in self.possessive_re.finditer(text)]
+            if owned:
+                found = _leftmost_disjoint(found + owned)
+        for m, owner in found:
             if m.start() and text[m.start() - 1].isalnum():
                 continue  # "bathe", "clothe"
             dem, role = m.group(1), m.group(2)
@@ -730,7 +752,7 @@ class Linker:
                 hit = alias.get(dem)
                 if not hit:
                     continue
-                if dem.isupper():  # "the US president": an acronym of a country
+                if owner or dem.isupper():  # "Russia's president", "the US president"
                     named = next((i for i, _ in hit if ents[i].type == "country"), None)
                     if named is None:
                         continue

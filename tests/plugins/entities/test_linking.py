@@ -246,3 +246,12 @@ def test_a_description_follows_the_office_through_its_holders(run):
     assert found["US president"].value == "Q6279"  # a country's acronym as the modifier
     found, _ = run("The UK prime minister spoke.", published_at="2024-10-02")
     assert "UK prime minister" not in found  # the KB does not know the holder then: no guess
+
+
+def test_a_country_s_possessive_is_a_description_of_the_office_holder(run):
+    found, _ = run("Russia's president spoke. Germany's chancellor listened.", published_at="2022-06-01")
+    assert found["Russia's president"].value == "Q7747"
+    assert found["Germany's chancellor"].value == "Q61053"
+    found, _ = run("Russia's President Vladimir Putin spoke. Apple's president resigned.", published_at="2022-06-01")
+    assert found["Russia"].value == "Q159" and found["Vladimir Putin"].value == "Q7747"
+    assert "Apple's president" not in found  # a company's, not a country's
