@@ -179,6 +179,8 @@ class Linker:
             rf"({_UP}[a-z]+(?:[ \t\u00a0]{_UP}[a-z]+)?)['’]s[ \t\u00a0]+({_words(self.roles)})\b"
             rf"(?![ \t\u00a0]*(?:-|of\b|{_UP}|and\b))"
         )
+        # its tail alone starts with a literal, so it rules most documents out at a scan
+        self.possessive_tail_re = re.compile(rf"['’]s[ \t\u00a0]+(?:{_words(self.roles)})\b")
         # the same, one pattern per initial: a literal prefix scans several times faster
         self.nominal_lower_re = re.compile("t" + nominal)
         self.nominal_upper_re = re.compile("T" + nominal)
@@ -725,7 +727,7 @@ class Linker:
 
     def _nominal(self, text: str, when: str | None, mentions: list[_Mention]) -> None:
         the = "he " in text or "he\u00a0" in text
-        possessive = "'s " in text or "’s " in text
+        possessive = ("'s " in text or "’s " in text) and self.possessive_tail_re.search(text) is not None
         if not the and not possessive:
             return
         ents = self.kb.entities
