@@ -13,7 +13,7 @@ import bisect
 import functools
 import operator
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from newskit import Finding
@@ -82,14 +82,22 @@ def _leftmost_disjoint(matches: list) -> list:
 
 
 def _occurrences(text: str, w: str) -> list[tuple[int, int, str]]:
-    size, n, out, find = len(text), len(w), [], text.find
+    n = len(w)
+    return [(i, -n, w) for i in _alone(text, w)]
+
+
+def _alone(text: str, w: str) -> Iterator[int]:
+    """Where ``w`` stands with no word character on either side, left to right.
+
+    ``str.find``, not a regex with lookarounds: a regex cannot skip ahead to the word's
+    first letter, and a long document asks about hundreds of words."""
+    size, n, find = len(text), len(w), text.find
     i = find(w)
     while i >= 0:
         j = i + n
         if not ((i and _is_word(text[i - 1])) or (j < size and _is_word(text[j]))):
-            out.append((i, -n, w))
+            yield i
         i = find(w, i + 1)
-    return out
 
 
 def _words(items: Iterable[str]) -> str:
@@ -446,16 +454,7 @@ class Linker:
     @staticmethod
     def _has_cue(text: str, cue: str) -> bool:
         """Does ``cue`` stand alone (no word character on either side) somewhere in text?"""
-        # str.find, not a regex with lookarounds: a regex cannot skip ahead to the cue's
-        # first letter, and a long document asks about hundreds of cues.
-        find, size, n = text.find, len(text), len(cue)
-        i = find(cue)
-        while i >= 0:
-            j = i + n
-            if not ((i and _is_word(text[i - 1])) or (j < size and _is_word(text[j]))):
-                return True
-            i = find(cue, i + 1)
-        return False
+        return next(_alone(text, cue), None) is not None
 
     def _is_ctx(self, surface: str) -> bool:
         got = self._ctx_surface.get(surface)

@@ -839,7 +839,7 @@ class _Doc:
         comma before a new clause with its own cue (", but critics said …"); and the comma
         closing a parenthetical participle ("X, noting that …, called for talks")."""
         text, low, lex = self.text, self.low, self.lex
-        joins, aux, main = lex.clause_joins, lex.auxiliaries, lex.subject_end
+        joins = lex.clause_joins
         cuts: list[tuple[int, int]] = []
         for a, b, cue in self.cues:
             j = a - 1
@@ -849,8 +849,8 @@ class _Doc:
                 # a clause starts on a non-space, so the comma is never before its start
                 if j >= 0 and text[j] == ",":
                     cuts.append((a, j))
-                    if cue.participle and self._subject_only(j, aux, main):
-                        close = self._parenthetical_close(b, aux, main)
+                    if cue.participle and self._subject_only(j):
+                        close = self._parenthetical_close(b)
                         if close is not None:
                             cuts.append(close)
                 continue
@@ -863,30 +863,27 @@ class _Doc:
                 subject = words[1:]
                 if (words and words[0] in joins and 1 <= len(subject) <= 4
                         and subject[0] != "that" and subject[-1] not in lex.determiners
-                        and all(w.isalpha() and w not in aux and w not in lex.finite
-                                and w not in lex.np_stop and not (len(w) > 3 and w.endswith("ed"))
+                        and all(w.isalpha() and w not in lex.np_stop and not self._verb_like(w)
                                 for w in subject)):
                     cuts.append((a, c))
         cuts.sort()
         self._cuts = ([s for s, _ in cuts], [c for _, c in cuts])
         return self._cuts
 
-    def _subject_only(self, comma: int, aux: frozenset[str], main: frozenset[str]) -> bool:
+    def _verb_like(self, w: str) -> bool:
+        """A verb or auxiliary, or a word that looks like a past form ("sued", "called")."""
+        return self.lex.is_verbish(w) or w in self.lex.auxiliaries or (len(w) > 3 and w.endswith("ed"))
+
+    def _subject_only(self, comma: int) -> bool:
         """Is the sentence up to ``comma`` only a subject (no verb yet), so that ", noting
         that …," is a parenthetical whose sentence goes on with its own verb?"""
         start = self.sent.start(comma)
         if comma - start > 200:
             return False  # no subject is that long (and a bounded look keeps time linear)
-        lex = self.lex
-        for w in self.low[start:comma].split():
-            w = w.strip(".,;:'\"“”‘’()")
-            if w in aux or w in main or w in lex.finite or w in lex.forms or (
-                len(w) > 3 and w.endswith("ed")
-            ):
-                return False
-        return True
+        verb_like = self._verb_like
+        return not any(verb_like(w.strip(".,;:'\"“”‘’()")) for w in self.low[start:comma].split())
 
-    def _parenthetical_close(self, b: int, aux: frozenset[str], main: frozenset[str]) -> tuple[int, int] | None:
+    def _parenthetical_close(self, b: int) -> tuple[int, int] | None:
         """``(verb start, comma)`` of the comma that closes ", noting that …," when a verb
         of the sentence's subject follows it ("…, called for talks"), else ``None``."""
         text, low = self.text, self.low
@@ -901,9 +898,9 @@ class _Doc:
         while w < end and text[w].isalpha():
             w += 1
         word = low[v:w]
-        if not word or not text[v].islower() or word in aux:
+        if not word or not text[v].islower() or word in self.lex.auxiliaries:
             return None
-        if word in main or (len(word) > 4 and word.endswith("ed")):
+        if word in self.lex.subject_end or (len(word) > 4 and word.endswith("ed")):
             return v, c
         return None
 

@@ -362,6 +362,13 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; ``from_dict`` turns it back into an equal finding."""
+        data = self._fields()
+        data["attributes"] = _jsonable(self.attributes)
+        data["refs"] = dict(self.refs)
+        return data
+
+    def _fields(self) -> dict[str, Any]:
+        # to_dict's keys in its order, the mappings as they are (``json`` writes them so)
         return {
             "id": self.id,
             "kind": self.kind,
@@ -371,8 +378,8 @@ class Finding:
             "label": self.label,
             "value": self.value,
             "confidence": self.confidence,
-            "attributes": _jsonable(self.attributes),
-            "refs": dict(self.refs),
+            "attributes": self.attributes,
+            "refs": self.refs,
             "producer": self.producer,
         }
 
@@ -631,6 +638,20 @@ class Result:
             tuple(ErrorRecord.from_dict(e) for e in data.get("errors") or ()),
             tuple(data.get("provenance") or ()),
         )
+
+
+def _checked_result(
+    document: Document, findings: tuple[Finding, ...], errors: tuple[ErrorRecord, ...],
+    provenance: tuple[Mapping[str, Any], ...],
+) -> Result:
+    """A Result of parts already checked (by the pipeline, one finding at a time as it came
+    in): building it through attrs would check every ref again."""
+    result = Result.__new__(Result)
+    _set(result, "document", document)
+    _set(result, "findings", findings)
+    _set(result, "errors", errors)
+    _set(result, "provenance", provenance)
+    return result
 
 
 def check_span(document: Document, finding: Finding) -> None:

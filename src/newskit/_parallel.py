@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from newskit._model import Result, _rebuild_finding
+from newskit._model import Result, _checked_result, _rebuild_finding
 from newskit._pipeline import _heap_frozen
 
 _WORKER: dict[str, Any] = {}
@@ -90,21 +90,18 @@ def _expand(sent: Any, compact: tuple[Any, ...], provenance: Any) -> Result:
     if document is None:
         document = sent
     text = document.text
-    result = Result.__new__(Result)
     # Every value here was checked in the worker, as the pipeline made it.
-    _set(result, "document", document)
-    _set(result, "findings", tuple(
-        _rebuild_finding(kind, start, end, text[start:end] if start is not None else ftext,
-                         label, value, confidence, attributes, refs, id, producer)
-        for kind, start, end, ftext, label, value, confidence, attributes, refs, id, producer
-        in findings
-    ))
-    _set(result, "errors", errors or ())
-    _set(result, "provenance", provenance if own_provenance is None else own_provenance)
-    return result
-
-
-_set = object.__setattr__
+    return _checked_result(
+        document,
+        tuple(
+            _rebuild_finding(kind, start, end, text[start:end] if start is not None else ftext,
+                             label, value, confidence, attributes, refs, id, producer)
+            for kind, start, end, ftext, label, value, confidence, attributes, refs, id, producer
+            in findings
+        ),
+        errors or (),
+        provenance if own_provenance is None else own_provenance,
+    )
 
 
 def _batches(docs: Iterable[Any], size: int) -> Iterator[list[Any]]:

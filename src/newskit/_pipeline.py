@@ -21,6 +21,8 @@ from newskit._model import (
     FrozenDict,
     FindingView,
     Result,
+    _checked_result,
+    _set,
     _set_id,
     _set_producer,
     _set_refs,
@@ -85,9 +87,6 @@ def _collector_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
-
-
-_set_result = object.__setattr__
 
 
 @contextlib.contextmanager
@@ -333,14 +332,7 @@ class Pipeline:
             found = findings[i]
             if merge and len(found) > 1:
                 found.sort(key=_sort_key)  # timsort merges the sorted runs in linear time
-            result = Result.__new__(Result)
-            # The findings were checked one by one as they came in (_accept); building the
-            # Result through attrs would check every ref again, so set the fields directly.
-            _set_result(result, "document", document)
-            _set_result(result, "findings", tuple(found))
-            _set_result(result, "errors", tuple(errors[i]))
-            _set_result(result, "provenance", self.provenance)
-            results.append(result)
+            results.append(_checked_result(document, tuple(found), tuple(errors[i]), self.provenance))
         return results
 
     def _finish(self, result: Result) -> Result:
@@ -354,7 +346,7 @@ class Pipeline:
                         f"a newskit_document_processed hook failed on document "
                         f"{result.document.stable_id!r}: {type(exc).__name__}: {exc}"
                     ) from exc
-                _set_result(
+                _set(
                     result,
                     "errors",
                     (*result.errors, ErrorRecord(None, "PluginError", f"newskit_document_processed: {type(exc).__name__}: {exc}")),

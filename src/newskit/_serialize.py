@@ -49,22 +49,7 @@ def _shallow_dict(result: Result) -> dict[str, Any]:
         "schema": SCHEMA,
         "offsets": OFFSETS,
         "document": result.document.to_dict(),
-        "findings": [
-            {
-                "id": f.id,
-                "kind": f.kind,
-                "start": f.start,
-                "end": f.end,
-                "text": f.text,
-                "label": f.label,
-                "value": f.value,
-                "confidence": f.confidence,
-                "attributes": f.attributes,
-                "refs": f.refs,
-                "producer": f.producer,
-            }
-            for f in result.findings
-        ],
+        "findings": [f._fields() for f in result.findings],
         "errors": [e.to_dict() for e in result.errors],
         "provenance": list(result.provenance),
     }

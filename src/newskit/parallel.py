@@ -15,7 +15,6 @@ data in worker processes:
 from __future__ import annotations
 
 import collections
-import itertools
 import pickle
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -180,17 +179,23 @@ def _analyze_items(pipeline: Any, items: Iterable[Any]) -> Iterator[Any]:
         yield result
 
 
-def _results(pipeline: Any, items: Iterable[Any], size: int = 64) -> Iterator[tuple[Any, Any]]:
-    """``(item, result)`` in order, ``None`` for items without a document; the documents
-    are analysed ``size`` at a time, component by component (``Pipeline._run_many``)."""
-    it = iter(items)
-    while chunk := list(itertools.islice(it, size)):
-        documents = [item.document for item in chunk if item.document is not None]
-        try:
-            done = iter(pipeline._run_many(documents))
-        except Exception:  # on_error="raise": one at a time, to fail at the right item
-            for item in chunk:
-                yield item, None if item.document is None else pipeline._run(item.document)
-            continue
-        for item in chunk:
-            yield item, None if item.document is None else pipeline._finish(next(done))
+def _results(pipeline: Any, items: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
+    """``(item, result)`` in order, ``None`` for items without a document. The documents go
+    through ``Pipeline.pipe``'s own batching (``_stream``), so a failure under
+    ``on_error="raise"`` comes after the results before it, as there."""
+    waiting: collections.deque[Any] = collections.deque()
+
+    def documents() -> Iterator[Any]:
+        for item in items:
+            waiting.append(item)
+            if item.document is not None:
+                yield item.document
+
+    for result in pipeline._stream(documents(), 64):
+        item = waiting.popleft()
+        while item.document is None:
+            yield item, None
+            item = waiting.popleft()
+        yield item, result
+    for item in waiting:  # bad items after the last document
+        yield item, None
