@@ -107,7 +107,7 @@ def _shape(els: tuple) -> tuple:
     # a phrase that opens with two plain words is found through that word pair, unless the
     # first is a function word ("in court", "on stage"): such pairs would be checked at every
     # "in" or "on", so the phrase is found through its anchor word instead
-    (t0, s0, _c0), (t1, s1, _c1) = els[0], els[1]
+    (t0, s0, _), (t1, s1, _) = els[0], els[1]
     bigram = (t0.lower().encode(), t1.lower().encode()) \
         if not s0 and not s1 and t0.lower() not in _FUNCTION_WORDS else None
     key = " ".join([t + "*" if st else t for t, st, _cs in els])
@@ -543,15 +543,8 @@ class ThemeTagger:
                         end = i + last
                         if end >= n:
                             continue
-                        if checks:
-                            ok = True
-                            for k, etext, stem, case in checks:
-                                tok = toks[i + k] if case else lowof[toks[i + k]]
-                                if not (tok.startswith(etext) if stem else tok == etext):
-                                    ok = False
-                                    break
-                            if not ok:
-                                continue
+                        if checks and not _checks_hold(toks, lowof, i, checks):
+                            continue
                         if negative:
                             neg.append((i, r, rows_all[r], toks, i, end, factor))
                             continue
@@ -658,13 +651,7 @@ class ThemeTagger:
             end = start + len(row.full) - 1
             if start < 0 or end >= m:
                 continue
-            ok = True
-            for k, etext, stem, case in row.full:
-                tok = ztoks[start + k] if case else lowof[ztoks[start + k]]
-                if not (tok.startswith(etext) if stem else tok == etext):
-                    ok = False
-                    break
-            if not ok:
+            if not _checks_hold(ztoks, lowof, start, row.full):
                 continue
             factor = tw if in_title or start < title_tok else (lw if start < lead_tok else 1.0)
             if row.negative:
@@ -1101,6 +1088,15 @@ def _token_span(text: str, toks: list[bytes], first: int, last: int) -> tuple[in
         if p < 0:
             return None
     return p, end
+
+
+def _checks_hold(toks: list[bytes], lowof: dict[bytes, bytes], base: int, checks: Any) -> bool:
+    """Do the words at ``base + k`` match a phrase's ``(k, text, stem, case)`` checks?"""
+    for k, etext, stem, case in checks:
+        tok = toks[base + k] if case else lowof[toks[base + k]]
+        if not (tok.startswith(etext) if stem else tok == etext):
+            return False
+    return True
 
 
 def _line_span(line: bytes, padded: bytes, toks: list[bytes], first: int, last: int) -> tuple[int, int] | None:
