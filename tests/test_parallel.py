@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import marshal
 import multiprocessing
 import os
 import signal
@@ -265,6 +266,31 @@ def test_a_worker_that_cannot_build_the_pipeline_says_why():
 
 
 @pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="fork start method")
+def test_results_cross_as_marshal_or_pickle_and_come_back_the_same(monkeypatch):
+    # Plain results travel as marshal bytes; a batch that marshal refuses (here: an error
+    # record) travels by pickle. Both must rebuild exactly what the worker made.
+    from newskit import _parallel
+
+    pipeline = toy_pipeline()
+    docs = [newskit.Document.from_dict(d) for d in toy_records(8)]
+    monkeypatch.setitem(_parallel._WORKER, "pipeline", pipeline)
+    serial = list(pipeline.pipe(docs))
+    kinds = set()
+    for batch in (docs[:3], docs[3:]):  # record 3 fails (an error record), 0-2 do not
+        sent = _parallel._run_batch(batch)
+        kinds.add(type(sent[1]))
+        rebuilt = [_parallel._expand(d, c, sent[0]) for d, c in
+                   zip(batch, marshal.loads(sent[1]) if isinstance(sent[1], bytes) else sent[1])]
+        expected = serial[docs.index(batch[0]):docs.index(batch[-1]) + 1]
+        assert rebuilt == expected
+        for got, want in zip(rebuilt, expected):
+            for a, b in zip(got.findings, want.findings):
+                assert type(a.value) is type(b.value)
+                assert {k: type(v) for k, v in a.attributes.items()} == {
+                    k: type(v) for k, v in b.attributes.items()}
+    assert kinds == {bytes, list}
+
+
 def test_forked_workers_reuse_the_parents_built_pipeline():
     # "homesick" builds only in this process: the workers must not build it again.
     from newskit import _parallel
