@@ -1,6 +1,6 @@
 """Throughput of the ``quotes`` component on the BBC corpus (research-only data, read in place).
 
-    python benchmarks/speed/bench_quotes.py [--corpus PATH] [--runs 5]
+    python benchmarks/speed/bench_quotes.py [--corpus PATH] [--runs 5] [--pure-python]
 
 Measures, as the median of ``--runs`` passes over the whole corpus:
 
@@ -12,6 +12,9 @@ Measures, as the median of ``--runs`` passes over the whole corpus:
   core's contract checks on every finding;
 * **factory**: importing ``newskit_quotes`` and building the component (lexicon, cue
   pattern) in a fresh process each time, after ``newskit`` itself is imported.
+
+``--pure-python`` switches the optional C accelerator (``newskit_quotes._speedups``) off,
+so that both implementations can be measured; the first line says which one runs.
 
 Words are ``str.split()`` tokens of the article texts. Both CPU time (``process_time``:
 robust when other jobs share the machine) and wall time are printed.
@@ -76,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--pure-python", action="store_true",
+                    help="switch the C accelerator off (the pure-Python reference)")
     args = ap.parse_args(argv)
     docs = [Document(json.loads(line)["text"]) for line in args.corpus.open(encoding="utf-8")]
     words = sum(len(d.text.split()) for d in docs)
@@ -83,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
 
     pipeline = newskit.Pipeline(components=["quotes"])
     component = pipeline.registry.runner.built["quotes"]
+    if args.pure_python:
+        component._accel = None  # private switch: the pure-Python implementation
+    print("implementation:", "C accelerator" if component._accel is not None else "pure Python")
     views = [FindingView(d) for d in docs]
     found = [0]
 

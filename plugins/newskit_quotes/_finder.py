@@ -93,7 +93,7 @@ def _safe_lower(text: str) -> str:
 class QuoteFinder:
     """The ``quotes`` component: ``finder(view) -> list[Finding]``."""
 
-    def __init__(self, lex: Lexicon, config: Any) -> None:
+    def __init__(self, lex: Lexicon, config: Any, accelerate: bool = True) -> None:
         self.lex = lex
         self.min_words = int(getattr(config, "min_words", 4))
         self.single_quotes = bool(getattr(config, "single_quotes", True))
@@ -128,6 +128,10 @@ class QuoteFinder:
         #: there with the same pattern: longer than any word, so the check after the
         #: word reads the text's own next character
         self._head = max(map(len, triggers), default=0) + 2
+        #: the C accelerator (``_speedups``) built on these tables, or ``None``: the
+        #: pure-Python code is the reference and the fallback (``accelerate=False``, or no
+        #: compiled extension); both give the same findings
+        self._accel: Any = _load_accelerator(self) if accelerate else None
 
     # -- entry point -------------------------------------------------------------------
 
@@ -151,8 +155,15 @@ class QuoteFinder:
 
     def find(self, text: str, entities: tuple[Any, ...] = ()) -> list[Finding]:
         low = _safe_lower(text)
-        quoted = find_quoted(text, self.single_quotes)
-        cues = self._cues(text, low)
+        accel = self._accel
+        if accel is not None:
+            quoted = accel.find_quoted(text, self.single_quotes, Quoted)
+            cues, phrase_spans = accel.scanner.cues(low)
+            if phrase_spans is not None:
+                cues = _drop_inside_phrases(cues, phrase_spans)
+        else:
+            quoted = find_quoted(text, self.single_quotes)
+            cues = self._cues(text, low)
         if not quoted and not cues:
             return []
         doc = _Doc(self, text, low, quoted, cues)
@@ -196,19 +207,55 @@ class QuoteFinder:
                 if cue is not None:
                     out.append((i, j, cue))
         if phrase_spans:
-            # a phrase starts before its key word: only then can the order change (the
-            # single words come in order from one scan)
-            out.sort(key=_cue_order)
-            phrase_spans.sort()
-            starts = [a for a, _ in phrase_spans]
-            kept = []
-            for c in out:
-                k = bisect_right(starts, c[0]) - 1
-                if k >= 0 and not c[2].source and " " not in c[2].text and phrase_spans[k][0] <= c[0] and c[1] <= phrase_spans[k][1]:
-                    continue
-                kept.append(c)
-            out = kept
+            out = _drop_inside_phrases(out, phrase_spans)
         return out
+
+
+def _drop_inside_phrases(
+    out: list[tuple[int, int, Cue]], phrase_spans: list[tuple[int, int]]
+) -> list[tuple[int, int, Cue]]:
+    """Sort the cues and drop single words inside a phrase found around them."""
+    # a phrase starts before its key word: only then can the order change (the single
+    # words come in order from one scan)
+    out.sort(key=_cue_order)
+    phrase_spans.sort()
+    starts = [a for a, _ in phrase_spans]
+    kept = []
+    for c in out:
+        k = bisect_right(starts, c[0]) - 1
+        if k >= 0 and not c[2].source and " " not in c[2].text and phrase_spans[k][0] <= c[0] and c[1] <= phrase_spans[k][1]:
+            continue
+        kept.append(c)
+    return kept
+
+
+class _Accelerator:
+    """The compiled module's functions and this component's tables in C."""
+
+    __slots__ = ("find_quoted", "sentences", "scanner")
+
+    def __init__(self, module: Any, finder: "QuoteFinder") -> None:
+        self.find_quoted = module.find_quoted
+        self.sentences = module.sentences
+        words = list(finder._triggers)
+        self.scanner = module.Scanner(
+            words,
+            [finder._triggers[w][0] for w in words],
+            [
+                None if finder._triggers[w][1] is None
+                else tuple((c, c.text, off, size) for c, off, size in finder._triggers[w][1])
+                for w in words
+            ],
+        )
+
+
+def _load_accelerator(finder: "QuoteFinder") -> _Accelerator | None:
+    """The C accelerator for ``finder``, or ``None`` when the extension is not compiled."""
+    try:
+        from newskit_quotes import _speedups
+    except ImportError:
+        return None
+    return _Accelerator(_speedups, finder)
 
 
 def _cue_order(c: tuple[int, int, Cue]) -> tuple[int, int]:
@@ -231,7 +278,7 @@ class _Doc:
         self.cstarts = [c[0] for c in cues]
         self.used: set[int] = set()  # indexes of cues already attributed
         self.abbr = self.lex.abbreviations
-        self.sent = Sentences(text, self.abbr)
+        self.sent = Sentences(text, self.abbr, finder._accel.sentences if finder._accel else None)
         self._cuts: tuple[list[int], list[int]] | None = None
 
     # -- small helpers -----------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left, bisect_right
+from typing import Any
 
 __all__ = ["TOKEN", "tokens", "Sentences", "Words", "trie_pattern"]
 
@@ -100,18 +101,24 @@ class Sentences:
     ends (before its final punctuation, or at a line break).
     """
 
-    __slots__ = ("ends", "starts", "n", "text", "abbreviations")
+    __slots__ = ("ends", "starts", "n", "text", "abbreviations", "fast")
 
-    def __init__(self, text: str, abbreviations: frozenset[str]) -> None:
+    def __init__(self, text: str, abbreviations: frozenset[str], fast: Any = None) -> None:
         self.text = text
         self.abbreviations = abbreviations
         self.n = len(text)
         self.ends: list[int] | None = None
         self.starts: list[int] = []
+        #: the C accelerator's ``sentences(text, abbreviations, endings)``, or ``None``
+        self.fast = fast
 
     def _scan(self) -> list[int]:
         # found on first use: a document with no candidate never pays for it
         text = self.text
+        if self.fast is not None:
+            ends, self.starts = self.fast(text, self.abbreviations, _endings(self.abbreviations))
+            self.ends = ends
+            return ends
         found = list(_BOUNDS.finditer(text))
         ends = list(map(_start, found))
         starts = list(map(_end, found))

@@ -1,0 +1,194 @@
+"""The optional C accelerator (``newskit_quotes._speedups``) against the pure-Python
+reference: the same findings on the dev set and on arbitrary text, and the same answers
+from each accelerated step (quotation marks, cue words, sentence boundaries)."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import newskit
+from newskit import Document, FindingView
+from newskit_quotes import QuotesConfig
+from newskit_quotes._finder import QuoteFinder, _drop_inside_phrases, _safe_lower
+from newskit_quotes._lexicon import load_lexicon
+from newskit_quotes._marks import Quoted, find_quoted
+from newskit_quotes._text import Sentences
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _extension():
+    try:
+        return importlib.import_module("newskit_quotes._speedups")
+    except ImportError:
+        return None
+
+
+EXT = _extension()
+needs_ext = pytest.mark.skipif(EXT is None, reason="the C accelerator is not compiled here")
+
+
+def test_extension_is_compiled_on_ci():
+    # on CI the accelerator must be built: the identity tests below would otherwise only
+    # ever run the fallback against itself
+    if not os.environ.get("CI"):
+        pytest.skip("CI is not set: the extension is optional locally")
+    assert EXT is not None, "newskit_quotes._speedups did not compile"
+
+
+def _pair(config: QuotesConfig | None = None) -> tuple[QuoteFinder, QuoteFinder]:
+    config = config or QuotesConfig()
+    fast = QuoteFinder(load_lexicon(), config)
+    slow = QuoteFinder(load_lexicon(), config, accelerate=False)
+    assert slow._accel is None
+    return fast, slow
+
+
+def _key(findings) -> list[tuple]:
+    return [
+        (f.kind, f.start, f.end, f.text, f.label, f.value, f.confidence,
+         sorted(f.attributes.items(), key=lambda kv: kv[0]).__repr__(), sorted(f.refs.items()))
+        for f in findings
+    ]
+
+
+def test_the_factory_uses_the_accelerator_when_it_is_compiled():
+    component = newskit_quotes_component()
+    assert (component._accel is not None) == (EXT is not None)
+
+
+def newskit_quotes_component():
+    import newskit_quotes
+
+    return newskit_quotes.make_component()
+
+
+def test_without_the_extension_the_component_falls_back_to_python(monkeypatch):
+    # an environment without a compiler: the import fails, the component still works
+    import newskit_quotes
+
+    monkeypatch.setitem(sys.modules, "newskit_quotes._speedups", None)
+    monkeypatch.delattr(newskit_quotes, "_speedups", raising=False)
+    finder = QuoteFinder(load_lexicon(), QuotesConfig())
+    assert finder._accel is None
+    found = finder(FindingView(Document('"We will win this election," she said.')))
+    assert [f.label for f in found] == ["direct"]
+
+
+def _dev_passages() -> list[str]:
+    sys.path.insert(0, str(ROOT / "benchmarks" / "accuracy" / "quotes"))
+    try:
+        score = importlib.import_module("score")
+        return [p["text"] for p in score.load()]
+    finally:
+        sys.path.pop(0)
+
+
+@needs_ext
+@pytest.mark.parametrize("with_entities", [False, True])
+def test_same_findings_on_the_dev_set(with_entities):
+    texts = _dev_passages()
+    assert len(texts) > 50
+    views = []
+    if with_entities:
+        try:
+            entities = newskit.Pipeline(components=["entities"])
+        except Exception as exc:  # the entities plugin is optional here
+            pytest.skip(f"entities component unavailable: {exc}")
+        for t in texts:
+            doc = Document(t)
+            views.append(FindingView(doc, entities(doc).findings))
+    else:
+        views = [FindingView(Document(t)) for t in texts]
+    for config in (QuotesConfig(), QuotesConfig(single_quotes=False, min_words=2)):
+        fast, slow = _pair(config)
+        total = 0
+        for v in views:
+            a, b = fast(v), slow(v)
+            assert _key(a) == _key(b), v.text
+            total += len(a)
+        assert total > 100  # the dev set has quotes: the comparison is not vacuous
+
+
+#: characters that exercise the marks, cue words, sentence ends and abbreviations
+PIECES = st.sampled_from([
+    " ", " ", "  ", "\n", "\n\n", "\t", ".", ",", ";", ":", "!", "?", "'", '"', "“", "”", "‘",
+    "’", "«", "»", "‹", "›", "„", "(", ")", "[", "]", "-", "—", "…", "_", "a", "A", "é", "İ",
+    "ß", "Σ", "1", "²", "٣", "said", "Said", "says", "told", "according to", "told reporters",
+    "according", "to", "the", "that", "he", "She", "Mr", "Dr.", "U.S.", "St", "no.", "e.g.",
+    "Jane Doe", "the minister", "officials", "warned", "noting that", "adding", "expressed",
+    "confidence", "is", "was", "will", "who", "which", "and", "but", "It", "We will win",
+    "quoted as saying", "in the words of", "\u200f", "\u0000", "😀", "x" * 30,
+])
+TEXTS = st.lists(PIECES, max_size=60).map("".join)
+
+
+@needs_ext
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXTS)
+def test_same_findings_on_arbitrary_text(text):
+    fast, slow = _FINDERS
+    view = FindingView(Document(text))
+    assert _key(fast(view)) == _key(slow(view))
+
+
+@needs_ext
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_same_findings_on_arbitrary_unicode(text):
+    fast, slow = _FINDERS
+    view = FindingView(Document(text))
+    assert _key(fast(view)) == _key(slow(view))
+
+
+_FINDERS = _pair()
+
+
+def _quoted(found: list[Quoted]) -> list[tuple]:
+    return [(q.open, q.close, q.parts, q.single) for q in found]
+
+
+@needs_ext
+@settings(max_examples=500, deadline=None)
+@given(TEXTS, st.booleans())
+def test_each_accelerated_step_agrees_with_python(text, single_quotes):
+    fast, slow = _FINDERS
+    accel = fast._accel
+    assert _quoted(accel.find_quoted(text, single_quotes, Quoted)) == _quoted(
+        find_quoted(text, single_quotes)
+    )
+    low = _safe_lower(text)
+    cues, spans = accel.scanner.cues(low)
+    if spans is not None:
+        cues = _drop_inside_phrases(cues, spans)
+    assert cues == slow._cues(text, low)
+    abbreviations = slow.lex.abbreviations
+    ref = Sentences(text, abbreviations)
+    ref._scan()
+    got = Sentences(text, abbreviations, accel.sentences)
+    got._scan()
+    assert (got.ends, got.starts) == (ref.ends, ref.starts)
+
+
+@needs_ext
+def test_same_findings_on_long_and_odd_inputs():
+    fast, slow = _FINDERS
+    texts = [
+        "",
+        "a" * 100_000,
+        ('"' * 5000) + " said " + ("'" * 5000),
+        "He said the talks were over, " * 2000,
+        ('"We will win," she said. ' * 500) + "\n" + ("“Unclosed " * 300),
+        "Mr. Smith said. Dr. Jones told reporters that it was over. U.S. officials said no. " * 200,
+        "\u202eRTL said\u202c ‏”quoted“ 😀 said: «Oui, c'est ça.» " * 300,
+    ]
+    for text in texts:
+        view = FindingView(Document(text))
+        assert _key(fast(view)) == _key(slow(view))
