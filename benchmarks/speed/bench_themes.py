@@ -1,6 +1,6 @@
 """Throughput of the ``themes`` component alone on the BBC News corpus (words per second).
 
-    python benchmarks/speed/bench_themes.py [path/to/bbc_news.jsonl] [--runs 5] [--with-entities]
+    python benchmarks/speed/bench_themes.py [path/to/bbc_news.jsonl] [--runs 5] [--with-entities] [--pure-python]
 
 Builds the component once (its CPU time is printed), then times it on every article (title + text) through
 the same ``FindingView`` the pipeline passes, and reports the median of the runs. The first
@@ -12,6 +12,10 @@ data and is read from ``../shared/data/corpora/bbc_news.jsonl`` or the given pat
 ``--with-entities`` also times the component on views that hold the ``entity`` findings of
 the entities component (run once beforehand, not timed), as in the full pipeline, where
 entity cues add work.
+
+The component uses its C accelerator (``newskit_themes._speedups``) when it is built;
+``--pure-python`` times the pure-Python implementation instead (the reference and fallback,
+which gives the same findings).
 """
 
 from __future__ import annotations
@@ -34,7 +38,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--with-entities", action="store_true",
                     help="also time the component with the entities component's findings as input")
+    ap.add_argument("--pure-python", action="store_true",
+                    help="time the pure-Python implementation, not the C accelerator")
     args = ap.parse_args(argv)
+    if args.pure_python:
+        from newskit_themes import _engine
+
+        _engine._USE_SPEEDUPS = False
     docs = [json.loads(line) for line in Path(args.path).read_text(encoding="utf-8").splitlines() if line.strip()]
     documents = [newskit.Document(d["text"], title=d.get("title"), id=str(d["id"])) for d in docs]
     words = sum(len(d.text.split()) for d in documents)
@@ -42,12 +52,13 @@ def main(argv: list[str] | None = None) -> int:
     pipe = newskit.Pipeline(["themes"])
     build_ms = (time.process_time() - cpu) * 1000
     component = pipe.registry.runner.built["themes"]
+    engine = "C accelerator" if getattr(component, "_c", None) is not None else "pure Python"
     modes = [("component alone", [newskit.FindingView(d, ()) for d in documents])]
     if args.with_entities:
         entities = newskit.Pipeline(["entities"])
         modes.append(("with entity findings", [newskit.FindingView(d, entities.run(d).of_kind("entity"))
                                                for d in documents]))
-    print(f"themes: {len(documents)} documents, {words:,} words, {args.runs} runs; "
+    print(f"themes ({engine}): {len(documents)} documents, {words:,} words, {args.runs} runs; "
           f"Pipeline(['themes']) built in {build_ms:.0f} ms of CPU time (rule files read and compiled)")
     for name, views in modes:
         rates, cpu_rates = [], []

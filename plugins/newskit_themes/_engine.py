@@ -42,6 +42,9 @@ from newskit_themes._rules import (
 from newskit_themes._taxonomy import IPTC, builtin_records, calibration, taxonomy_rules
 
 _CACHE_LIMIT = 400_000
+#: Use the C accelerator (``newskit_themes._speedups``) when it is built; tests switch it off
+#: to compare both paths (``ThemeTagger(..., accelerate=False)`` does the same per instance).
+_USE_SPEEDUPS = True
 #: Words never chosen as the anchor of a phrase cue when another word is available (they
 #: would make every "the" a candidate); matching itself is unaffected.
 _FUNCTION_WORDS = frozenset(
@@ -135,7 +138,7 @@ for _k in range(1, 4096):
 class ThemeTagger:
     """The ``themes`` component: ``tagger(view)`` → theme findings."""
 
-    def __init__(self, config: ThemesConfig, rules: Mapping[str, Rule]) -> None:
+    def __init__(self, config: ThemesConfig, rules: Mapping[str, Rule], accelerate: bool = True) -> None:
         self.config = config
         self.calib = calibration()
         def on(rule: Rule) -> bool:  # a switched-off theme takes its narrower themes with it
@@ -285,6 +288,33 @@ class ThemeTagger:
         self._zcut = -math.inf if th <= 0 else (30.0 if th >= 1 else math.log(th / (1 - th)) - 1e-9)
         # scores below this cannot reach the threshold (ratio 1, generous distinct count)
         self.min_score = self._min_score(config.threshold)
+        #: the C engine (``_speedups.Engine``) when the accelerator is built and wanted
+        self._c: Any = self._build_c() if accelerate and _USE_SPEEDUPS else None
+
+    def _build_c(self) -> Any:
+        """The C engine of ``_findings_fast`` over the same tables, or None (not built)."""
+        try:
+            from newskit_themes import _speedups  # type: ignore[attr-defined]
+        except ImportError:
+            return None
+        rows = self.rows
+        key_ids = {k: i for i, k in enumerate(self.key_pairs)}
+        shapes: dict[str, tuple] = {}
+        for row in rows:  # the rows of one phrase key share one shape (the engine relies on it)
+            if shapes.setdefault(row.key, (row.anchor, row.bigram)) != (row.anchor, row.bigram):
+                return None
+        c_rows = [(row.full, key_ids.get(row.key, -1) if not row.negative and len(row.full) > 1 else -1,
+                   row.negative, row.term, row.weight, tuple(row.nodes)) for row in rows]
+        keys = [pairs for pairs, _nodes in self.key_pairs.values()]
+        bigrams = [(a, b, tuple([(r, last, checks) for r, last, checks, _key, _neg in plan]))
+                   for (a, b), plan in self.bigrams.items()]
+        crank = {code: i for i, code in enumerate(sorted(self._codes))}
+        terms = [(t.level, t.parent, t.rolls_up, self._deep_iptc[t.index], self._zlevel[t.index],
+                  crank[t.code]) for t in self.terms]
+        cfg = self.config
+        config = (cfg.title_weight, cfg.lead_weight, cfg.lead_chars, cfg.max_evidence, cfg.max_level,
+                  cfg.max_tags, cfg.threshold, max(self.min_score, 0.0), self._zcut, *self._coef)
+        return _speedups.Engine(self._describe, _H, config, terms, c_rows, keys, bigrams, _CACHE_LIMIT)
 
     def _chain(self, term: int, weight: float) -> dict[int, float]:
         """The weight a cue of ``term`` gives the term and each of its broader terms."""
@@ -316,12 +346,13 @@ class ThemeTagger:
 
     # -- token → cues ---------------------------------------------------------------------
 
-    def _resolve(self, btok: bytes) -> int:
-        """Look one surface form up in the cue tables once; returns its flags byte (cached)."""
+    def _lookup(self, btok: bytes) -> tuple:
+        """What the cue tables say about one surface form: ``(lower-cased bytes, single,
+        own, phrase)``: the (rolled-up) weights of its single-word cues per node, their own
+        weights per term, and the phrase or negative rows anchored on it."""
         tok = btok.decode("utf-8")
         lo = tok.lower()
         blo = lo.encode("utf-8")
-        self.lowof[btok] = btok if blo == btok else blo  # one object when already lower-case
         found = list(self.exact_ci.get(lo, ()))
         found += self.exact_cs.get(tok, ())
         for k in self.stem_lens_ci:
@@ -344,6 +375,24 @@ class ThemeTagger:
             for node, w in row.nodes.items():
                 if w > single.get(node, 0.0):
                     single[node] = w
+        return blo, single, own, phrase
+
+    def _describe(self, btok: bytes) -> tuple:
+        """One surface form for the C engine: ``(flags, lower-cased bytes, (node, weight)
+        pairs or None, own (term, weight) pairs, (offset of the cue's first word, row) of the
+        phrase rows anchored on it)`` (the same lookups as ``_resolve``, nothing cached)."""
+        blo, single, own, phrase = self._lookup(btok)
+        flags = self._pair_flags.get(blo, 0)
+        if single or phrase:
+            flags |= 1
+        rows = self.rows
+        return (flags, blo, tuple(single.items()) if single else None, tuple(own.items()),
+                tuple([(-rows[r].anchor, r) for r in phrase]))
+
+    def _resolve(self, btok: bytes) -> int:
+        """Look one surface form up in the cue tables once; returns its flags byte (cached)."""
+        blo, single, own, phrase = self._lookup(btok)
+        self.lowof[btok] = btok if blo == btok else blo  # one object when already lower-case
         flags = self._pair_flags.get(blo, 0)
         if single:
             pairs = tuple(single.items())
@@ -448,11 +497,12 @@ class ThemeTagger:
         flags = self.flags
         # one byte of flags per word; 255: not seen before (a C scan finds it)
         lv = bytes(map(flags.get, toks, repeat(255)))
-        if 255 in lv:
-            self._fill(toks)
+        missing = 255 in lv
+        if ttoks and not missing:
+            missing = not flags.keys() >= set(ttoks)
+        if missing:  # text and title together: a cache cleared past its limit loses neither
+            self._fill(toks + ttoks)
             lv = bytes(map(flags.__getitem__, toks))
-        if ttoks:
-            self._fill(ttoks)
         idx = list(compress(range(n), lv.translate(_BIT1)))  # positions that may start a cue
         hs = list(map(toks.__getitem__, idx))  # their surfaces, in text order
         counts: dict[bytes, int] = {}
@@ -922,6 +972,8 @@ class ThemeTagger:
     def _findings_fast(self, text: str, title: str | None, entities: Sequence[Any]) -> list[newskit.Finding]:
         """``findings`` without story themes: the same choice as ``select(candidates(...))``
         with confidences computed only where the choice needs them."""
+        if self._c is not None:
+            return self._findings_c(text, title, entities)
         cfg = self.config
         S, dcount, groups, gpairs, toks, line = self._score(text, title, entities)
         level_of, rolls, zlevel, parent_of = self._level_of, self._rolls, self._zlevel, self._parent
@@ -1004,6 +1056,35 @@ class ThemeTagger:
                 label=label, value=code,
                 confidence=round(min(1.0, max(0.0, c)), 4),
                 attributes={"evidence": spans[t][:max_ev], "broader": broader, "level": level,
+                            "taxonomy": taxonomy, "score": round(s_t, 3), "rank": rank},
+            ))
+        return out
+
+    def _findings_c(self, text: str, title: str | None, entities: Sequence[Any]) -> list[newskit.Finding]:
+        """``_findings_fast`` through the C engine (the same findings)."""
+        cfg = self.config
+        nl = -1
+        if title is None:  # a short first line followed by a newline reads as a headline
+            nl = text.find("\n", 0, 200)
+            if not (0 < nl < 160 and not text[:nl].rstrip().endswith((".", ":", "\"", "\u201d"))):
+                nl = -1
+        egroups = None
+        if entities and cfg.use_entities and self.entity_rows:
+            groups: list = []
+            gpairs: list = []
+            self._entity_groups(entities, groups, gpairs, [])
+            egroups = [(g[2], g[3], pairs) for g, pairs in zip(groups, gpairs)]
+        chosen = self._c.run(text, title if title and not text.startswith(title) else None, nl, egroups)
+        Finding = newskit.Finding
+        info = self._info
+        out = []
+        for rank, (t, c, s_t, evidence) in enumerate(chosen, 1):
+            label, code, broader, level, taxonomy = info[t]
+            out.append(Finding(
+                "theme", None, None, None,
+                label=label, value=code,
+                confidence=round(min(1.0, max(0.0, c)), 4),
+                attributes={"evidence": evidence, "broader": broader, "level": level,
                             "taxonomy": taxonomy, "score": round(s_t, 3), "rank": rank},
             ))
         return out
