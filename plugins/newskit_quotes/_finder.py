@@ -229,6 +229,49 @@ def _drop_inside_phrases(
     return kept
 
 
+#: the word classes the C accelerator reads, in the order of its class bits (its enum);
+#: each is built from the lexicon or from this module's own constants, never written in C
+_CLASSES = (
+    "forms", "finite", "verbish", "np_stop", "np_link", "determiners", "adverbial_start",
+    "skip_before_verb", "pronouns", "listeners", "not_clause_start", "relative_tokens", "be",
+    "stop_back", "relative", "relative_stop", "generic_heads", "np_stop_kept", "of_about",
+    "and_but", "appositive_end", "the_a", "that", "comma", "one", "i", "noun_endings",
+)
+#: the words of the literal tests in ``_Doc``'s checks, named for the C accelerator
+_LITERALS: dict[str, tuple[str, ...]] = {
+    # _that_or_bare: an object pronoun that may still open a bare clause
+    "np_stop_kept": ("it", "this", "these", "those", "there"),
+    "of_about": ("of", "about"),
+    "the_a": ("the", "a"),
+    "that": ("that",),
+    "comma": (",",),
+    # _subject
+    "and_but": ("and", "but"),
+    "appositive_end": (",", ".", '"', "“", "”", ";", ":"),
+    # _np_back: a determiner that can be a head ("one"), a pronoun inside a name ("I")
+    "one": ("one",),
+    "i": ("i",),
+    # _is_noun_use: possessive endings
+    "noun_endings": ("'s", "’s", "s'", "s’"),
+}
+#: returned by the accelerator when the Python code must decide (a rare branch)
+_FALLBACK: Any = object()
+
+
+def _class_words(finder: "QuoteFinder", name: str) -> list[str]:
+    lex = finder.lex
+    own = {
+        "forms": lex.forms, "verbish": finder.verbish, "stop_back": finder.stop_back,
+        "pronouns": lex.pronouns, "listeners": _LISTENERS,
+        "not_clause_start": _NOT_CLAUSE_START, "relative_tokens": _RELATIVE, "be": _BE,
+    }
+    if name in _LITERALS:
+        return list(_LITERALS[name])
+    if name in own:
+        return sorted(own[name])
+    return sorted(getattr(lex, name))
+
+
 class _Accelerator:
     """The compiled module's functions and this component's tables in C."""
 
@@ -246,6 +289,9 @@ class _Accelerator:
                 else tuple((c, c.text, off, size) for c, off, size in finder._triggers[w][1])
                 for w in words
             ],
+        )
+        self.scanner.set_classes(
+            [_class_words(finder, name) for name in _CLASSES], _FALLBACK, "np", "pronoun", "none"
         )
 
 
@@ -278,7 +324,10 @@ class _Doc:
         self.cstarts = [c[0] for c in cues]
         self.used: set[int] = set()  # indexes of cues already attributed
         self.abbr = self.lex.abbreviations
-        self.sent = Sentences(text, self.abbr, finder._accel.sentences if finder._accel else None)
+        accel = finder._accel
+        self.sent = Sentences(text, self.abbr, accel.sentences if accel is not None else None)
+        #: the C accelerator's per-candidate checks, or ``None`` (pure Python)
+        self.fast = accel.scanner if accel is not None else None
         self._cuts: tuple[list[int], list[int]] | None = None
 
     # -- small helpers -----------------------------------------------------------------
@@ -302,6 +351,8 @@ class _Doc:
 
     def _is_noun_use(self, start: int, floor: int) -> bool:
         """A cue word used as a noun: "the claims", "his remarks", "Russia's warning"."""
+        if self.fast is not None:
+            return self.fast.is_noun_use(self.text, self.low, start, floor)
         text = self.text
         j = start - 1
         while j >= floor and text[j] == " ":
@@ -337,6 +388,11 @@ class _Doc:
     ) -> tuple[tuple[int, int] | None, str]:
         """The subject noun phrase that ends right before the cue at ``v`` (``toks``: the
         tokens of that window when the caller has them already; never modified)."""
+        if self.fast is not None:
+            # (with ``toks``, the window is exactly text[floor:v]: see ``_after``)
+            got = self.fast.subject_before(self.text, self.low, v, floor, toks is not None)
+            if got is not _FALLBACK:
+                return got
         if toks is None:
             lo = max(floor, v - 90)
             if v - lo > _SHORT + 8:
@@ -954,6 +1010,9 @@ class _Doc:
     def _that_or_bare(self, ci: int) -> int | None:
         """Where the reported clause after cue ``ci`` starts, or ``None``."""
         a, b, cue = self.cues[ci]
+        if self.fast is not None:
+            ends = self.sent.ends if self.sent.ends is not None else self.sent._scan()
+            return self.fast.that_or_bare(self.text, self.low, b, cue.bare, cue.object, ends)
         text = self.text
         low = self.low
         lex = self.lex

@@ -14,6 +14,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <structmember.h>
+#include <stdint.h>
 
 /* ---------------------------------------------------------------------------------- */
 /* small helpers                                                                        */
@@ -596,6 +597,12 @@ typedef struct {
     int word; /* index of the word ending here, or -1 */
 } TNode;
 
+struct WEntry {
+    uint64_t hash;
+    Py_ssize_t off, len; /* in wpool; len 0: an empty slot */
+    uint32_t mask;
+};
+
 typedef struct {
     PyObject *cue;  /* the single-word Cue or None */
     PyObject *text; /* phrase text (str) */
@@ -613,6 +620,20 @@ typedef struct {
     Py_ssize_t *phr_count;
     Phrase *phrases;
     Py_ssize_t n_phrases;
+    /* word classes: open-addressing hash table of lower-case words -> class bits */
+    struct WEntry *wtab;
+    Py_ssize_t wtab_size; /* a power of two, or 0 before set_classes */
+    Py_UCS4 *wpool;
+    Py_ssize_t wpool_n, wpool_cap;
+    Py_ssize_t max_wlen;
+    /* the longest word of each class */
+    Py_ssize_t cls_maxlen[32];
+    /* the words of the RELATIVE and THAT classes (searched as substrings) */
+    Py_ssize_t *rel_off, *rel_len;
+    Py_ssize_t n_rel;
+    Py_ssize_t *that_off, *that_len;
+    Py_ssize_t n_that;
+    PyObject *s_np, *s_pronoun, *s_none, *fallback;
 } Scanner;
 
 static int
@@ -701,6 +722,16 @@ Scanner_dealloc(Scanner *s)
         }
         PyMem_Free(s->phrases);
     }
+    PyMem_Free(s->wtab);
+    PyMem_Free(s->wpool);
+    PyMem_Free(s->rel_off);
+    PyMem_Free(s->rel_len);
+    PyMem_Free(s->that_off);
+    PyMem_Free(s->that_len);
+    Py_XDECREF(s->s_np);
+    Py_XDECREF(s->s_pronoun);
+    Py_XDECREF(s->s_none);
+    Py_XDECREF(s->fallback);
     Py_TYPE(s)->tp_free((PyObject *)s);
 }
 
@@ -952,9 +983,823 @@ error:
     return NULL;
 }
 
+/* ---------------------------------------------------------------------------------- */
+/* word classes and per-candidate checks (_finder._Doc)                                 */
+
+/* The class bits, in the order of ``_finder._CLASSES`` (the words come from there). */
+enum {
+    C_FORMS, C_FINITE, C_VERBISH, C_NP_STOP, C_NP_LINK, C_DETERMINERS, C_ADVERBIAL_START,
+    C_SKIP_BEFORE_VERB, C_PRONOUNS, C_LISTENERS, C_NOT_CLAUSE_START, C_RELATIVE_TOKENS, C_BE,
+    C_STOP_BACK, C_RELATIVE, C_RELATIVE_STOP, C_GENERIC_HEADS, C_NP_STOP_KEPT, C_OF_ABOUT,
+    C_AND_BUT, C_APPOSITIVE_END, C_THE_A, C_THAT, C_COMMA, C_ONE, C_I, C_NOUN_ENDINGS,
+    N_CLASSES
+};
+#define B(c) (1u << (c))
+
+static int contains_any(Scanner *sc, Txt *low, Py_ssize_t lo, Py_ssize_t v, Py_ssize_t *offs,
+                        Py_ssize_t *lens, Py_ssize_t count);
+
+static uint64_t
+hash_chars(Txt *t, Py_ssize_t a, Py_ssize_t b)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (Py_ssize_t i = a; i < b; i++) {
+        h ^= (uint64_t)CH(t, i);
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* the class bits of ``low[a:b]`` (0 for a word in no class) */
+static uint32_t
+wclass(Scanner *s, Txt *low, Py_ssize_t a, Py_ssize_t b)
+{
+    Py_ssize_t len = b - a;
+    if (len <= 0 || len > s->max_wlen || s->wtab_size == 0)
+        return 0;
+    uint64_t h = hash_chars(low, a, b);
+    Py_ssize_t mask = s->wtab_size - 1, k = (Py_ssize_t)(h & (uint64_t)mask);
+    for (;;) {
+        struct WEntry *e = &s->wtab[k];
+        if (e->len == 0)
+            return 0;
+        if (e->hash == h && e->len == len) {
+            Py_ssize_t i = 0;
+            while (i < len && s->wpool[e->off + i] == CH(low, a + i))
+                i++;
+            if (i == len)
+                return e->mask;
+        }
+        k = (k + 1) & mask;
+    }
+}
+
+static int
+wtab_add(Scanner *s, PyObject *word, int cls)
+{
+    Txt w;
+    if (txt_init(&w, word) < 0)
+        return -1;
+    if (w.n == 0)
+        return 0; /* "" is never looked up */
+    if (w.n > s->cls_maxlen[cls])
+        s->cls_maxlen[cls] = w.n;
+    uint64_t h = hash_chars(&w, 0, w.n);
+    Py_ssize_t mask = s->wtab_size - 1, k = (Py_ssize_t)(h & (uint64_t)mask);
+    for (;;) {
+        struct WEntry *e = &s->wtab[k];
+        if (e->len == 0)
+            break;
+        if (e->hash == h && e->len == w.n) {
+            Py_ssize_t i = 0;
+            while (i < w.n && s->wpool[e->off + i] == CH(&w, i))
+                i++;
+            if (i == w.n) {
+                e->mask |= B(cls);
+                return 0;
+            }
+        }
+        k = (k + 1) & mask;
+    }
+    if (s->wpool_n + w.n > s->wpool_cap) {
+        Py_ssize_t nc = (s->wpool_cap + w.n) * 2;
+        Py_UCS4 *p = PyMem_Realloc(s->wpool, (size_t)nc * sizeof(Py_UCS4));
+        if (p == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        s->wpool = p;
+        s->wpool_cap = nc;
+    }
+    struct WEntry *e = &s->wtab[k];
+    e->hash = h;
+    e->off = s->wpool_n;
+    e->len = w.n;
+    e->mask = B(cls);
+    for (Py_ssize_t i = 0; i < w.n; i++)
+        s->wpool[s->wpool_n++] = CH(&w, i);
+    if (w.n > s->max_wlen)
+        s->max_wlen = w.n;
+    return 0;
+}
+
+/* the pool offsets and lengths of the words of one class (for substring searches) */
+static int
+class_words(Scanner *s, PyObject *list, Py_ssize_t **offs, Py_ssize_t **lens, Py_ssize_t *count)
+{
+    Py_ssize_t nr = PyList_GET_SIZE(list);
+    *offs = PyMem_Calloc((size_t)(nr ? nr : 1), sizeof(Py_ssize_t));
+    *lens = PyMem_Calloc((size_t)(nr ? nr : 1), sizeof(Py_ssize_t));
+    if (*offs == NULL || *lens == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    *count = 0;
+    for (Py_ssize_t k = 0; k < nr; k++) {
+        Txt w;
+        if (txt_init(&w, PyList_GET_ITEM(list, k)) < 0)
+            return -1;
+        if (w.n == 0)
+            continue;
+        uint64_t h = hash_chars(&w, 0, w.n);
+        Py_ssize_t mask = s->wtab_size - 1, j = (Py_ssize_t)(h & (uint64_t)mask);
+        while (s->wtab[j].len != 0) {
+            struct WEntry *e = &s->wtab[j];
+            if (e->hash == h && e->len == w.n) {
+                Py_ssize_t i = 0;
+                while (i < w.n && s->wpool[e->off + i] == CH(&w, i))
+                    i++;
+                if (i == w.n) {
+                    (*offs)[*count] = e->off;
+                    (*lens)[*count] = e->len;
+                    (*count)++;
+                    break;
+                }
+            }
+            j = (j + 1) & mask;
+        }
+    }
+    return 0;
+}
+
+/* set_classes(classes, fallback, np, pronoun, none): ``classes`` a list of N_CLASSES
+   lists of words; ``fallback`` the object returned when Python must decide */
+static PyObject *
+Scanner_set_classes(Scanner *s, PyObject *args)
+{
+    PyObject *classes, *fallback, *np, *pronoun, *none;
+    if (!PyArg_ParseTuple(args, "O!OUUU:set_classes", &PyList_Type, &classes, &fallback, &np,
+                          &pronoun, &none))
+        return NULL;
+    if (PyList_GET_SIZE(classes) != N_CLASSES) {
+        PyErr_Format(PyExc_ValueError, "expected %d word classes", (int)N_CLASSES);
+        return NULL;
+    }
+    if (s->wtab != NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "classes already set");
+        return NULL;
+    }
+    Py_ssize_t total = 0;
+    for (int c = 0; c < N_CLASSES; c++) {
+        PyObject *l = PyList_GET_ITEM(classes, c);
+        if (!PyList_Check(l)) {
+            PyErr_SetString(PyExc_TypeError, "each class is a list of str");
+            return NULL;
+        }
+        total += PyList_GET_SIZE(l);
+    }
+    Py_ssize_t size = 64;
+    while (size < 2 * total + 2)
+        size *= 2;
+    s->wtab = PyMem_Calloc((size_t)size, sizeof(struct WEntry));
+    if (s->wtab == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    s->wtab_size = size;
+    for (int c = 0; c < N_CLASSES; c++) {
+        PyObject *l = PyList_GET_ITEM(classes, c);
+        for (Py_ssize_t k = 0; k < PyList_GET_SIZE(l); k++)
+            if (wtab_add(s, PyList_GET_ITEM(l, k), c) < 0)
+                return NULL;
+    }
+    if (class_words(s, PyList_GET_ITEM(classes, C_RELATIVE), &s->rel_off, &s->rel_len,
+                    &s->n_rel) < 0
+        || class_words(s, PyList_GET_ITEM(classes, C_THAT), &s->that_off, &s->that_len,
+                       &s->n_that) < 0)
+        return NULL;
+    Py_INCREF(fallback);
+    s->fallback = fallback;
+    Py_INCREF(np);
+    s->s_np = np;
+    Py_INCREF(pronoun);
+    s->s_pronoun = pronoun;
+    Py_INCREF(none);
+    s->s_none = none;
+    Py_RETURN_NONE;
+}
+
+/* ``low[a:b]`` ends with a word of class ``cls`` (the class's words as suffixes) */
+static int
+ends_with_class(Scanner *s, Txt *low, Py_ssize_t a, Py_ssize_t b, int cls)
+{
+    /* suffixes are short: try each length up to the longest word */
+    for (Py_ssize_t len = 1; len <= s->cls_maxlen[cls] && len <= b - a; len++)
+        if (wclass(s, low, b - len, b) & B(cls))
+            return 1;
+    return 0;
+}
+
+/* ---- tokens: TOKEN = \w++(?:[’'&.\-]\w++)*+|[^\w\s] over text[a:b] ---- */
+
+#define ISWORD(c) (ISALNUM(c) || (c) == '_')
+
+typedef struct {
+    Py_ssize_t *s, *e;
+    Py_ssize_t n, cap;
+} Toks;
+
+static int
+toks_push(Toks *t, Py_ssize_t s, Py_ssize_t e)
+{
+    if (t->n == t->cap) {
+        Py_ssize_t nc = t->cap ? t->cap * 2 : 32;
+        Py_ssize_t *ps = PyMem_Realloc(t->s, (size_t)nc * sizeof(Py_ssize_t));
+        if (ps == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        t->s = ps;
+        Py_ssize_t *pe = PyMem_Realloc(t->e, (size_t)nc * sizeof(Py_ssize_t));
+        if (pe == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        t->e = pe;
+        t->cap = nc;
+    }
+    t->s[t->n] = s;
+    t->e[t->n] = e;
+    t->n++;
+    return 0;
+}
+
+static void
+toks_free(Toks *t)
+{
+    PyMem_Free(t->s);
+    PyMem_Free(t->e);
+    t->s = t->e = NULL;
+    t->n = t->cap = 0;
+}
+
+static int
+is_token_joiner(Py_UCS4 d)
+{
+    return d == 0x2019 || d == '\'' || d == '&' || d == '.' || d == '-';
+}
+
+/* the next token in text[p:end] (the text seen as ending at ``end``): 1 and its span, or 0 */
+static int
+next_token(Txt *t, Py_ssize_t p, Py_ssize_t end, Py_ssize_t *ts, Py_ssize_t *te)
+{
+    while (p < end) {
+        Py_UCS4 c = CH(t, p);
+        if (ISWORD(c)) {
+            Py_ssize_t q = p + 1;
+            while (q < end && ISWORD(CH(t, q)))
+                q++;
+            while (q + 1 < end && is_token_joiner(CH(t, q)) && ISWORD(CH(t, q + 1))) {
+                q += 2;
+                while (q < end && ISWORD(CH(t, q)))
+                    q++;
+            }
+            *ts = p;
+            *te = q;
+            return 1;
+        }
+        if (!ISSPACE(c)) {
+            *ts = p;
+            *te = p + 1;
+            return 1;
+        }
+        p++;
+    }
+    return 0;
+}
+
+/* all tokens of text[a:b]; at most ``limit`` of them (limit < 0: all) */
+static int
+tokenize(Txt *t, Py_ssize_t a, Py_ssize_t b, Py_ssize_t limit, Toks *out)
+{
+    Py_ssize_t s, e;
+    out->n = 0;
+    while ((limit < 0 || out->n < limit) && next_token(t, a, b, &s, &e)) {
+        if (toks_push(out, s, e) < 0)
+            return -1;
+        a = e;
+    }
+    return 0;
+}
+
+static int
+arg_ssize(PyObject *o, Py_ssize_t *v)
+{
+    *v = PyLong_AsSsize_t(o);
+    if (*v == -1 && PyErr_Occurred())
+        return -1;
+    return 0;
+}
+
+static int
+low_endswith2(Txt *low, Py_ssize_t a, Py_ssize_t b, Py_UCS4 x, Py_UCS4 y)
+{
+    return b - a >= 2 && CH(low, b - 2) == x && CH(low, b - 1) == y;
+}
+
+/* ---- _Doc._is_noun_use ---- */
+
+static int
+is_apostrophe(Py_UCS4 c)
+{
+    return c == '\'' || c == 0x2019;
+}
+
+static int
+is_noun_use(Scanner *sc, Txt *t, Txt *low, Py_ssize_t start, Py_ssize_t floor)
+{
+    Py_ssize_t j = start - 1;
+    while (j >= floor && j >= 0 && CH(t, j) == ' ')
+        j--;
+    if (j < floor || j < 0)
+        return 0;
+    Py_ssize_t lo = j - 24 > floor ? j - 24 : floor;
+    if (lo < 0)
+        lo = 0;
+    Py_ssize_t k = rfind_char(t, ' ', lo, j);
+    if (k != -1) {
+        /* word = text[k+1 : j+1]: alnum, or alnum once its apostrophes are removed */
+        int ok = 1, any = 0;
+        for (Py_ssize_t i = k + 1; i <= j; i++) {
+            Py_UCS4 c = CH(t, i);
+            if (ISALNUM(c))
+                any = 1;
+            else if (!is_apostrophe(c)) {
+                ok = 0;
+                break;
+            }
+        }
+        if (!(ok && any))
+            k = -1;
+    }
+    if (k == -1) {
+        k = j;
+        while (k >= floor && k >= 0 && (ISALNUM(CH(t, k)) || is_apostrophe(CH(t, k))))
+            k--;
+    }
+    Py_ssize_t a = k + 1, b = j + 1;
+    if (a >= b)
+        return 0;
+    if (wclass(sc, low, a, b) & B(C_DETERMINERS))
+        return 1;
+    /* prev.endswith(("'s", "’s", "s'", "s’")): the possessive endings (class C_NOUN_ENDINGS) */
+    return ends_with_class(sc, low, a, b, C_NOUN_ENDINGS);
+}
+
+static PyObject *
+Scanner_is_noun_use(Scanner *s, PyObject *const *args, Py_ssize_t nargs)
+{
+    Py_ssize_t start, floor;
+    Txt t, low;
+    if (nargs != 4 || txt_init(&t, args[0]) < 0 || txt_init(&low, args[1]) < 0
+        || arg_ssize(args[2], &start) < 0 || arg_ssize(args[3], &floor) < 0) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "is_noun_use(text, low, start, floor)");
+        return NULL;
+    }
+    if (low.n != t.n || start > t.n) {
+        PyErr_SetString(PyExc_ValueError, "bad arguments");
+        return NULL;
+    }
+    return PyBool_FromLong(is_noun_use(s, &t, &low, start, floor));
+}
+
+/* ---- sentence end: Sentences.end(pos) on the list ``ends`` ---- */
+
+static int
+sent_end(PyObject *ends, Py_ssize_t n, Py_ssize_t pos, Py_ssize_t *out)
+{
+    Py_ssize_t lo = 0, hi = PyList_GET_SIZE(ends);
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        Py_ssize_t v = PyLong_AsSsize_t(PyList_GET_ITEM(ends, mid));
+        if (v == -1 && PyErr_Occurred())
+            return -1;
+        if (v < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < PyList_GET_SIZE(ends)) {
+        *out = PyLong_AsSsize_t(PyList_GET_ITEM(ends, lo));
+        if (*out == -1 && PyErr_Occurred())
+            return -1;
+    }
+    else
+        *out = n;
+    return 0;
+}
+
+
+/* ---- _Doc._that_or_bare: the clause start, -1 for None, -2 on error ---- */
+
+#define GAP 8
+
+static Py_ssize_t
+that_or_bare(Scanner *sc, Txt *t, Txt *low, Py_ssize_t b, int bare, int object, PyObject *ends)
+{
+    Py_ssize_t n = t->n;
+    /* low.find("that", b, b + 90) != -1 (the word of class C_THAT) */
+    int has_that = contains_any(sc, low, b, b + 90 < n ? b + 90 : n, sc->that_off, sc->that_len,
+                                sc->n_that);
+    if (!bare && !has_that)
+        return -1;
+    Py_ssize_t j = b;
+    while (j < n && CH(t, j) == ' ')
+        j++;
+    if (j >= n)
+        return -1;
+    Py_UCS4 c = CH(t, j);
+    if (c != ',' && !ISALNUM(c) && !ISSPACE(c))
+        return -1;
+    Py_ssize_t wend = b + 90 < n ? b + 90 : n;
+    /* the token stream of text[b:wend]; ``len(toks)`` of the Python code is the length of
+       its prefix read eagerly: min(10, all) after a "that", min(5, all) otherwise */
+    Toks tk = {0};
+    Py_ssize_t res = -1;
+    if (tokenize(t, b, wend, -1, &tk) < 0)
+        return -2;
+    Py_ssize_t L;
+    if (has_that) {
+        L = tk.n < GAP + 2 ? tk.n : GAP + 2;
+        int have_first = 0;
+        Py_ssize_t fs = 0, fe = 0;
+        Py_ssize_t lim = L < GAP + 1 ? L : GAP + 1;
+        for (Py_ssize_t idx = 0; idx < lim; idx++) {
+            Py_ssize_t s = tk.s[idx], e = tk.e[idx];
+            uint32_t m = wclass(sc, low, s, e);
+            if (m & B(C_THAT)) {
+                if (have_first) {
+                    uint32_t fm = wclass(sc, low, fs, fe);
+                    if (!(object || (fm & B(C_ADVERBIAL_START)) || low_endswith2(low, fs, fe, 'l', 'y')))
+                        break;
+                }
+                if (idx + 1 < L)
+                    res = tk.s[idx + 1];
+                goto done;
+            }
+            if (m & B(C_COMMA))
+                continue;
+            if (!have_first) {
+                have_first = 1;
+                fs = s;
+                fe = e;
+            }
+            if (m & B(C_ADVERBIAL_START))
+                continue;
+            if (!ISALNUM(CH(t, s)) || (m & (B(C_NP_STOP) | B(C_VERBISH) | B(C_OF_ABOUT))))
+                break;
+        }
+        if (!bare)
+            goto done;
+    }
+    else {
+        L = tk.n < 5 ? tk.n : 5;
+    }
+    if (L == 0)
+        goto done;
+    Py_ssize_t i = 0;
+    if (object) {
+        uint32_t m = wclass(sc, low, tk.s[0], tk.e[0]);
+        if (m & B(C_LISTENERS))
+            i = 1;
+        else if ((m & B(C_THE_A)) && L > 2 && ISUPPER(CH(t, tk.s[1]))) {
+            i = 2;
+            while (i < L && i < 4 && ISUPPER(CH(t, tk.s[i])))
+                i++;
+        }
+        else if (ISUPPER(CH(t, tk.s[0]))) {
+            i = 1;
+            while (i < L && i < 3 && ISUPPER(CH(t, tk.s[i])))
+                i++;
+        }
+        else
+            goto done;
+    }
+    if (i >= L)
+        goto done;
+    Py_ssize_t s0 = tk.s[i], e0 = tk.e[i];
+    uint32_t m0 = wclass(sc, low, s0, e0);
+    if (!ISALNUM(CH(t, s0)) || (m0 & (B(C_NP_LINK) | B(C_NOT_CLAUSE_START))))
+        goto done;
+    if ((m0 & B(C_FORMS)) || ((m0 & B(C_NP_STOP)) && !(m0 & B(C_NP_STOP_KEPT))))
+        goto done;
+    Py_ssize_t clause_end;
+    if (sent_end(ends, n, s0, &clause_end) < 0) {
+        res = -2;
+        goto done;
+    }
+    Py_ssize_t count = 0;
+    for (Py_ssize_t k = i + 1; k < tk.n; k++) {
+        Py_ssize_t s = tk.s[k], e = tk.e[k];
+        if (s >= clause_end)
+            break;
+        count++;
+        if (count > 9)
+            break;
+        uint32_t m = wclass(sc, low, s, e);
+        if (m & B(C_RELATIVE_TOKENS))
+            break;
+        if ((m & (B(C_FINITE) | B(C_FORMS)))
+            || (low_endswith2(low, s, e, 'e', 'd') && e - s > 3 && Py_UNICODE_ISLOWER(CH(t, s)))) {
+            res = s0;
+            goto done;
+        }
+    }
+done:
+    toks_free(&tk);
+    return res;
+}
+
+static PyObject *
+Scanner_that_or_bare(Scanner *s, PyObject *const *args, Py_ssize_t nargs)
+{
+    Py_ssize_t b;
+    Txt t, low;
+    if (nargs != 6 || txt_init(&t, args[0]) < 0 || txt_init(&low, args[1]) < 0
+        || arg_ssize(args[2], &b) < 0 || !PyList_Check(args[5])) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "that_or_bare(text, low, b, bare, object, ends)");
+        return NULL;
+    }
+    if (low.n != t.n || b < 0 || b > t.n) {
+        PyErr_SetString(PyExc_ValueError, "bad arguments");
+        return NULL;
+    }
+    int bare = PyObject_IsTrue(args[3]), object = PyObject_IsTrue(args[4]);
+    if (bare < 0 || object < 0)
+        return NULL;
+    Py_ssize_t r = that_or_bare(s, &t, &low, b, bare, object, args[5]);
+    if (r == -2)
+        return NULL;
+    if (r == -1)
+        Py_RETURN_NONE;
+    return PyLong_FromSsize_t(r);
+}
+
+/* ---- _Doc._subject and what it calls ---- */
+
+/* results of the subject scan */
+#define R_MORE (-1)     /* needs tokens before the window (partial) */
+#define R_NONE (-2)     /* (None, "none") */
+#define R_FALLBACK (-3) /* Python decides */
+#define R_NOTHING (-4)  /* _np_back / _relative_head: None */
+#define R_NOSPEAKER (-5)
+#define R_ERROR (-6)
+
+/* _np_back(toks, i, partial): 0 and the span, or R_NOTHING / R_MORE */
+static int
+np_back(Scanner *sc, Txt *t, Txt *low, Toks *tk, Py_ssize_t i, int partial, Py_ssize_t *ss,
+        Py_ssize_t *se)
+{
+    uint32_t m = wclass(sc, low, tk->s[i], tk->e[i]);
+    if (!ISALNUM(CH(t, tk->s[i])) || (m & (B(C_NP_STOP) | B(C_FINITE) | B(C_NP_LINK)))
+        || ((m & B(C_DETERMINERS)) && !(m & B(C_ONE))))
+        return R_NOTHING;
+    Py_ssize_t start = i, k = i - 1;
+    int det = 0;
+    while (k >= 0 && i - k < 10) {
+        Py_ssize_t a = tk->s[k], b = tk->e[k];
+        if (!ISALNUM(CH(t, a)))
+            break;
+        uint32_t w = wclass(sc, low, a, b);
+        if (w & B(C_NP_LINK)) {
+            if (k == 0) {
+                if (partial)
+                    return R_MORE;
+                break;
+            }
+            k--;
+            continue;
+        }
+        if (det) {
+            if (!(wclass(sc, low, tk->s[k + 1], tk->e[k + 1]) & B(C_NP_LINK)))
+                break;
+            det = 0;
+        }
+        if ((w & B(C_STOP_BACK)) && !ISUPPER(CH(t, a)))
+            break;
+        if ((w & B(C_PRONOUNS)) && !(w & B(C_I)))
+            break;
+        if (w & B(C_DETERMINERS))
+            det = 1;
+        if (low_endswith2(low, a, b, 'e', 'd') && Py_UNICODE_ISLOWER(CH(t, a)) && b - a > 4)
+            break;
+        start = k;
+        k--;
+    }
+    if (k < 0 && partial)
+        return R_MORE;
+    while (start < i && (wclass(sc, low, tk->s[start], tk->e[start]) & B(C_NP_LINK)))
+        start++;
+    *ss = tk->s[start];
+    *se = tk->e[i];
+    return 0;
+}
+
+static int
+verbish_tok(Scanner *sc, Txt *t, Txt *low, Py_ssize_t a, Py_ssize_t b)
+{
+    return (wclass(sc, low, a, b) & B(C_FINITE))
+           || (b - a > 4 && low_endswith2(low, a, b, 'e', 'd') && Py_UNICODE_ISLOWER(CH(t, a)));
+}
+
+/* any of the words (pool offsets, lengths) as a substring of low[lo:v] */
+static int
+contains_any(Scanner *sc, Txt *low, Py_ssize_t lo, Py_ssize_t v, Py_ssize_t *offs,
+             Py_ssize_t *lens, Py_ssize_t count)
+{
+    for (Py_ssize_t r = 0; r < count; r++) {
+        const Py_UCS4 *w = sc->wpool + offs[r];
+        Py_ssize_t len = lens[r];
+        for (Py_ssize_t i = lo; i + len <= v; i++) {
+            Py_ssize_t k = 0;
+            while (k < len && CH(low, i + k) == w[k])
+                k++;
+            if (k == len)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* _relative_head: 0 and the head span, or R_NOTHING / R_MORE / R_NOSPEAKER */
+static int
+relative_head(Scanner *sc, Txt *t, Txt *low, Toks *tk, Py_ssize_t i, int has_span,
+              Py_ssize_t span_s, int partial, Py_ssize_t v, Py_ssize_t *hs, Py_ssize_t *he)
+{
+    Py_ssize_t lo = v - 92 > 0 ? v - 92 : 0;
+    if (!contains_any(sc, low, lo, v, sc->rel_off, sc->rel_len, sc->n_rel))
+        return R_NOTHING;
+    Py_ssize_t k = i;
+    while (k >= 0 && i - k < 16) {
+        Py_ssize_t a = tk->s[k], b = tk->e[k];
+        uint32_t w = wclass(sc, low, a, b);
+        if (!ISALNUM(CH(t, a)) || (w & B(C_RELATIVE_STOP)))
+            return R_NOTHING;
+        if (w & B(C_RELATIVE)) {
+            if (has_span && k + 1 < tk->n && span_s == tk->s[k + 1]
+                && !verbish_tok(sc, t, low, tk->s[i], tk->e[i]))
+                return R_NOTHING;
+            if (k == 0)
+                return partial ? R_MORE : R_NOTHING;
+            int r = np_back(sc, t, low, tk, k - 1, partial, hs, he);
+            if (r != 0)
+                return r;
+            if (wclass(sc, low, *hs, *he) & B(C_GENERIC_HEADS))
+                return R_NOSPEAKER;
+            return 0;
+        }
+        k--;
+    }
+    return (k < 0 && partial) ? R_MORE : R_NOTHING;
+}
+
+static int
+in_number(Txt *t, Py_ssize_t p)
+{
+    return 0 < p && p < t->n - 1 && Py_UNICODE_ISDIGIT(CH(t, p - 1))
+           && Py_UNICODE_ISDIGIT(CH(t, p + 1));
+}
+
+/* _subject(v, toks, partial): 0 with the span and *pronoun, or R_MORE / R_NONE /
+   R_FALLBACK */
+static int
+subject(Scanner *sc, Txt *t, Txt *low, Py_ssize_t v, Toks *tk, int partial, Py_ssize_t *ss,
+        Py_ssize_t *se, int *pronoun)
+{
+    Py_ssize_t i = tk->n - 1;
+    while (i >= 0) {
+        Py_ssize_t a = tk->s[i], b = tk->e[i];
+        uint32_t w = wclass(sc, low, a, b);
+        if (w & B(C_BE))
+            return R_FALLBACK; /* a passive may follow: _participle_at decides */
+        if ((w & B(C_SKIP_BEFORE_VERB))
+            || (low_endswith2(low, a, b, 'l', 'y') && b - a > 4 && Py_UNICODE_ISLOWER(CH(t, a))
+                && !(w & B(C_NP_LINK)))) {
+            i--;
+            continue;
+        }
+        break;
+    }
+    if (i < 0)
+        return partial ? R_MORE : R_NONE;
+    uint32_t w = wclass(sc, low, tk->s[i], tk->e[i]);
+    if (w & B(C_COMMA))
+        return R_FALLBACK; /* an apposition ("Smith, 54, said"): Python reads it */
+    if (w & B(C_PRONOUNS)) {
+        *ss = tk->s[i];
+        *se = tk->e[i];
+        *pronoun = 1;
+        return 0;
+    }
+    if (w & B(C_AND_BUT)) {
+        if (i > 0)
+            return R_FALLBACK; /* the sentence's main subject */
+        if (partial)
+            return R_MORE;
+    }
+    Py_ssize_t s0 = 0, e0 = 0;
+    int r = np_back(sc, t, low, tk, i, partial, &s0, &e0);
+    if (r == R_MORE)
+        return R_MORE;
+    int has_span = (r == 0);
+    Py_ssize_t hs, he;
+    int h = relative_head(sc, t, low, tk, i, has_span, s0, partial, v, &hs, &he);
+    if (h == R_MORE)
+        return R_MORE;
+    if (h == R_NOSPEAKER)
+        return R_NONE;
+    if (h == 0) {
+        s0 = hs;
+        e0 = he;
+        has_span = 1;
+    }
+    if (!has_span)
+        return R_NONE;
+    *ss = s0;
+    *se = e0;
+    *pronoun = 0;
+    return 0;
+}
+
+static PyObject *
+subject_result(Scanner *sc, int r, Py_ssize_t s, Py_ssize_t e, int pronoun)
+{
+    if (r == R_NONE)
+        return Py_BuildValue("(OO)", Py_None, sc->s_none);
+    return Py_BuildValue("((nn)O)", s, e, pronoun ? sc->s_pronoun : sc->s_np);
+}
+
+#define SHORT 40
+
+/* subject_before(text, low, v, floor, whole): _Doc.subject_before; with ``whole`` the
+   window is exactly text[floor:v] (the caller's tokens), else as subject_before reads it */
+static PyObject *
+Scanner_subject_before(Scanner *sc, PyObject *const *args, Py_ssize_t nargs)
+{
+    Py_ssize_t v, floor;
+    Txt t, low;
+    if (nargs != 5 || txt_init(&t, args[0]) < 0 || txt_init(&low, args[1]) < 0
+        || arg_ssize(args[2], &v) < 0 || arg_ssize(args[3], &floor) < 0) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "subject_before(text, low, v, floor, whole)");
+        return NULL;
+    }
+    if (sc->wtab == NULL || low.n != t.n || v < 0 || v > t.n || floor < 0) {
+        PyErr_SetString(PyExc_ValueError, "bad arguments");
+        return NULL;
+    }
+    int whole = PyObject_IsTrue(args[4]);
+    if (whole < 0)
+        return NULL;
+    Toks tk = {0};
+    PyObject *res = NULL;
+    Py_ssize_t s = 0, e = 0;
+    int pronoun = 0, r;
+    Py_ssize_t lo = floor;
+    if (!whole) {
+        lo = v - 90 > floor ? v - 90 : floor;
+        if (v - lo > SHORT + 8) {
+            Py_ssize_t k = find_char(&t, ' ', v - SHORT, v);
+            if (k != -1) {
+                if (tokenize(&t, k + 1, v, -1, &tk) < 0)
+                    goto done;
+                r = subject(sc, &t, &low, v, &tk, 1, &s, &e, &pronoun);
+                if (r == R_FALLBACK) {
+                    res = Py_NewRef(sc->fallback);
+                    goto done;
+                }
+                if (r != R_MORE) {
+                    res = subject_result(sc, r, s, e, pronoun);
+                    goto done;
+                }
+            }
+        }
+    }
+    if (tokenize(&t, lo, v, -1, &tk) < 0)
+        goto done;
+    r = subject(sc, &t, &low, v, &tk, 0, &s, &e, &pronoun);
+    if (r == R_FALLBACK)
+        res = Py_NewRef(sc->fallback);
+    else
+        res = subject_result(sc, r, s, e, pronoun);
+done:
+    toks_free(&tk);
+    return res;
+}
+
 static PyMethodDef Scanner_methods[] = {
     {"cues", (PyCFunction)Scanner_cues, METH_VARARGS,
      "cues(low) -> (list of (start, end, cue), phrase spans or None)"},
+    {"set_classes", (PyCFunction)Scanner_set_classes, METH_VARARGS,
+     "set_classes(list of word iterables, fallback, np, pronoun, none): the word classes"},
+    {"is_noun_use", (PyCFunction)(void (*)(void))Scanner_is_noun_use, METH_FASTCALL,
+     "is_noun_use(text, low, start, floor) -> bool (as _Doc._is_noun_use)"},
+    {"that_or_bare", (PyCFunction)(void (*)(void))Scanner_that_or_bare, METH_FASTCALL,
+     "that_or_bare(text, low, b, bare, object, ends) -> int or None (as _Doc._that_or_bare)"},
+    {"subject_before", (PyCFunction)(void (*)(void))Scanner_subject_before, METH_FASTCALL,
+     "subject_before(text, low, v, floor, whole) -> (span, mode) or the fallback object"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -192,3 +192,30 @@ def test_same_findings_on_long_and_odd_inputs():
     for text in texts:
         view = FindingView(Document(text))
         assert _key(fast(view)) == _key(slow(view))
+
+
+def _docs(text: str):
+    from newskit_quotes._finder import _Doc
+
+    fast, slow = _FINDERS
+    low = _safe_lower(text)
+    cues = slow._cues(text, low)
+    quoted = find_quoted(text)
+    return _Doc(fast, text, low, quoted, cues), _Doc(slow, text, low, quoted, cues), cues
+
+
+@needs_ext
+@settings(max_examples=400, deadline=None)
+@given(TEXTS, st.integers(min_value=0, max_value=200))
+def test_each_accelerated_check_agrees_with_python(text, shift):
+    from newskit_quotes._text import tokens
+
+    fd, sd, cues = _docs(text)
+    assert fd.fast is not None and sd.fast is None
+    for ci, (a, b, _) in enumerate(cues):
+        assert fd._that_or_bare(ci) == sd._that_or_bare(ci)
+        for floor in {0, max(0, a - shift), sd.sent.start(a), a}:
+            assert fd._is_noun_use(a, floor) == sd._is_noun_use(a, floor)
+            assert fd.subject_before(a, floor) == sd.subject_before(a, floor)
+            window = tokens(text, floor, a)
+            assert fd.subject_before(a, floor, window) == sd.subject_before(a, floor, window)
