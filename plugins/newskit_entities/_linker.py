@@ -104,6 +104,13 @@ def _words(items: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(items), key=len, reverse=True))
 
 
+#: a wire dateline: a place in capitals at the start of the text, an optional ", State" or
+#: ", March 3", an optional "(Agency)" and a dash ("TOKYO (Reuters) -", "NEW YORK, March 3 -")
+_DATELINE = re.compile(
+    r"[ \t\r\n]*([A-Z][A-Z'’.]+(?:[- ][A-Z][A-Z'’.]+){0,3})(?=(?:,[ \t]+[A-Za-z0-9. ]{1,30})?[ \t]*"
+    r"(?:\([^()\n]{1,40}\)[ \t]*)?[-–—])"
+)
+
 #: ``Linker._plan`` outcome kinds, and the plan of a run that holds nothing
 _NIL, _MAYBE, _PENDING = "nil", "maybe", "pending"
 _NOTHING = ((), ())
@@ -168,6 +175,11 @@ class Linker:
         self.agent_before = frozenset(w for w in m["agent_before"] if w != "and")
         self.agent_after = frozenset(w for w in m["agent_after"] if w != "and")
         self.skip_after = frozenset(m["skip_after"])
+        #: "warnings from Brussels": a noun of pressure or speech before the preposition makes
+        #: the place an agent although the preposition alone would make it literal
+        self.agent_nouns = frozenset(m.get("agent_nouns", ()))
+        self.agent_noun_preps = frozenset(m.get("agent_noun_preps", ()))
+        self.lower_conn = frozenset(w for w in rules["connectors"] if w.isalpha())
         self.meto_targets = dict(m.get("targets", {}))
         self.left_re = re.compile(r"([A-Za-z][A-Za-z'-]*)[ \t\u00a0]+(?:the[ \t\u00a0]+)?$")
         self.right_re = re.compile(r"(['’]s)?(?:(-based)|[ \t\u00a0]+([a-z]+)(?:[ \t\u00a0]+([a-z]+))?)?")
@@ -266,9 +278,13 @@ class Linker:
                     maybe_last.add(word)
         if maybe_nil:
             self._repeated_names(text, maybe_nil, mentions, nil_short)
+        if text[:2].isupper():
+            self._dateline(text, mentions)
         if not mentions and not pending:
             return self._nominal_only(text, when, mentions)
         self._resolve(text, mentions)
+        if nil_short:
+            self._place_surnames(text, mentions, nil_short)
         # entities named in the document: their short forms ("Putin", "City") link to them
         named = {mm.ent for mm in mentions if mm.ent is not None and not mm.drop}
         self._shorts(text, pending, named, nil_short, mentions, when)
@@ -353,6 +369,20 @@ class Linker:
                     and all(self.kb.entities[c[0]].type != "person" for c in h)):
                 i += 1
                 continue
+            # an unknown given name before a person's name makes another person's name
+            # ("Mahamat Idriss Déby" is not "Idriss Déby"): the whole name may still name one
+            # KB person by its first and last words ("Mahamat Déby Itno")
+            if (i > 0 and not covered[i - 1] and run[toks[i - 1][1]:ts] == " "
+                    and all(self.kb.entities[c[0]].type == "person" for c in h)
+                    and words[i - 1] not in self.titles and words[i - 1] not in non_names
+                    and words[i - 1] not in alias):
+                other = self._fuzzy_person(words[i - 1], words[j])
+                if other is not None:
+                    ts = toks[i - 1][0]
+                    found.append((ts, te, ((other, "alias"),), run[ts:te]))
+                    covered[i - 1:j + 1] = [True] * (j + 2 - i)
+                    i = j + 1
+                    continue
             found.append((ts, te, h, key))
             covered[i:j + 1] = [True] * (j + 1 - i)
             i = j + 1
@@ -373,10 +403,57 @@ class Linker:
             cuts = [x for x in range(a0, b0)
                     if run[toks[x][1]:toks[x + 1][0]].strip(" \t\u00a0") in coordinators]
             for a, b in zip([a0, *(x + 1 for x in cuts)], [*cuts, b0]):
-                self._stretch(run, toks, words, a, b, stretches)
+                hit = self._fuzzy_stretch(run, toks, words, a, b)
+                if hit is not None:
+                    found.append(hit)
+                else:
+                    self._stretch(run, toks, words, a, b, stretches)
         if not found and not stretches:
             return _NOTHING
         return tuple(found), tuple(stretches)
+
+    @functools.cached_property
+    def _first_other(self) -> dict[tuple[str, str], set[int]]:
+        """(first word, a later word) of every person's name and alias → the persons."""
+        ents = self.kb.entities
+        out: dict[tuple[str, str], set[int]] = {}
+        for key, hits in self.kb.alias.items():
+            if " " not in key:
+                continue
+            persons = [i for i, via in hits if via == "alias" and ents[i].type == "person"]
+            if not persons:
+                continue
+            parts = key.split()
+            for w in parts[1:]:
+                if w[:1].isupper():
+                    out.setdefault((parts[0], w), set()).update(persons)
+        return out
+
+    def _fuzzy_person(self, first: str, last: str) -> int | None:
+        """The one KB person whose name starts with ``first`` and has ``last`` among its later
+        words ("Recep Erdogan" → "Recep Tayyip Erdoğan"), or None. Two given names
+        ("Juan Carlos") are a name of their own, never a short form of a longer one."""
+        if last == first or (first in self.given and last in self.given):
+            return None
+        got = self._first_other.get((first, last))
+        if got is not None and len(got) == 1:
+            return next(iter(got))
+        return None
+
+    def _fuzzy_stretch(self, run: str, toks: list, words: list[str], a: int, b: int) -> tuple | None:
+        """An unmatched name of two to four words that names one KB person by its first and
+        last words, as a found alias match, or None."""
+        while a <= b and (words[a].rstrip(".") in self.titles or words[a] in self.non_names):
+            a += 1
+        if not 1 <= b - a <= 3:
+            return None
+        if any(run[toks[x][1]:toks[x + 1][0]] != " " for x in range(a, b)):
+            return None
+        other = self._fuzzy_person(words[a], words[b])
+        if other is None:
+            return None
+        ts, te = toks[a][0], toks[b][1]
+        return (ts, te, ((other, "alias"),), run[ts:te])
 
     def _stretch(self, run: str, toks: list, words: list[str], a: int, b: int, stretches: list) -> None:
         """The plan of the unmatched tokens ``a..b`` of a run (joined only by a name's own
@@ -398,6 +475,13 @@ class Linker:
                     a = x
                 break
         size = b - a + 1
+        if 2 <= size <= 3:
+            ts, te = toks[a][0], toks[b][1]
+            surface = run[ts:te]
+            if surface in self.kb.short:  # a double surname: "López Obrador", "Suu Kyi"
+                after = (_PENDING, ts, te, surface, True, False, True)
+                stretches.append((rel, (_PENDING, ts, te, surface, True, False, titled), after))
+                return
         if 2 <= size <= 4:
             names = words[a:b + 1]
             if any(w in non_names or w in self.not_person for w in names):
@@ -448,6 +532,49 @@ class Linker:
                 ms.nil = True
                 mentions.append(ms)
                 nil_short.setdefault(w, ms.surface)
+
+    def _dateline(self, text: str, mentions: list) -> None:
+        """A wire dateline in capitals at the start of the text ("TOKYO (Reuters) -",
+        "NEW YORK, March 3 -") names its place in title case."""
+        m = _DATELINE.match(text)
+        if m is None:
+            return
+        s, e = m.span(1)
+        if any(mm.start < e and s < mm.end for mm in mentions):
+            return
+        conn = self.lower_conn
+        key = " ".join(w.lower() if w.lower() in conn else w.capitalize() for w in m.group(1).split())
+        hit = self.kb.alias.get(key)
+        if hit is None:
+            return
+        ents = self.kb.entities
+        places = tuple(c for c in hit if ents[c[0]].label in ("GPE", "LOC") and c[1] == "alias")
+        if places:
+            mentions.append(_Mention(s, e, places, key))
+
+    def _place_surnames(self, text: str, mentions: list, nil_short: dict) -> None:
+        """A place name that is the last word of a person named earlier in the document is that
+        person again ("Michael Jordan ... Jordan won six titles"), unless a preposition of place
+        stands before it ("in Jordan")."""
+        first_nil: dict[str, int] = {}
+        for mm in mentions:
+            if mm.nil and not mm.drop and " " in mm.surface:
+                last = mm.surface.rsplit(" ", 1)[1]
+                if last in nil_short and mm.start < first_nil.get(last, len(text) + 1):
+                    first_nil[last] = mm.start
+        if not first_nil:
+            return
+        ents = self.kb.entities
+        for mm in mentions:
+            if mm.nil or mm.drop or mm.ent is None:
+                continue
+            start = first_nil.get(mm.surface)
+            if start is None or start >= mm.start or ents[mm.ent].label not in ("GPE", "LOC"):
+                continue  # a company keeps its name ("Bill Ford ... Ford said sales fell")
+            if self._left_cue(text, mm) == "literal":
+                continue
+            mm.nil, mm.ent, mm.via, mm.cands = True, None, "surname", ()
+            mm.value = nil_short[mm.surface]
 
     # -- disambiguation -------------------------------------------------------------------
 
@@ -628,6 +755,11 @@ class Linker:
         if left is not None and left.end() == mm.start:
             w = left.group(1).lower()
             if w in self.lit_before:
+                if w in self.agent_noun_preps:  # "warnings from Brussels", "pressure from Beijing"
+                    s = left.start()
+                    noun = self.left_re.search(text, max(0, s - 40), s)
+                    if noun is not None and noun.end() == s and noun.group(1).lower() in self.agent_nouns:
+                        return "agent"
                 return "literal"
             if w in self.agent_before:
                 return "agent"

@@ -217,6 +217,8 @@ class Builder:
             if not label or not r.get("offices"):
                 continue
             aliases = [label, *r.get("aliases", [])]
+            # a monarch's regnal name without the country: "Abdullah II of Jordan" → "Abdullah II"
+            aliases += [m.group(1) for m in map(REGNAL.match, aliases) if m is not None]
             aliases += [fold(a) for a in aliases]
             aliases = [a for a in dict.fromkeys(aliases) if good_alias(a) and " " in a.strip()]
             offices = {}
@@ -276,6 +278,15 @@ class Builder:
                 parts = name.split()
                 if len(parts) > 1 and parts[-1].rstrip(".") not in ("Jr", "Sr", "II", "III", "IV"):
                     short += [parts[-1], fold(parts[-1])]
+                    # a surname with its article: "el-Sisi" → "Sisi", "al-Assad" → "Assad"
+                    bare = SURNAME_ARTICLE.sub("", parts[-1])
+                    if bare != parts[-1]:
+                        short += [bare, fold(bare)]
+                if (len(parts) > 2 and parts[-2][:1].isupper() and not parts[-2].endswith(".")
+                        and not any(ROMAN.match(w) for w in parts[-2:])):
+                    # a double surname: "Andrés Manuel López Obrador" → "López Obrador"
+                    pair = " ".join(parts[-2:])
+                    short += [pair, fold(pair)]
             countries = {o[1] for o in ent.get("o", [])}
             if countries & EAST_ASIAN and len(ent["n"].split()) >= 2:
                 short.append(ent["n"].split()[0])  # family name first: "Xi Jinping" → "Xi"
@@ -370,6 +381,12 @@ class Builder:
 
 #: Offices that one person holds at a time (per country), so a later holder ends an open tenure.
 SINGLE_HOLDER_ROLES = {"head_of_state", "head_of_government", "foreign_minister", "defence_minister"}
+#: A monarch's name with a regnal number and the country ("Abdullah II of Jordan").
+REGNAL = re.compile(r"^([A-Z][^ ]+(?: [A-Z][^ ]+)? [IVX]+) of [A-Z].+$")
+#: A regnal number ("II", "XVI").
+ROMAN = re.compile(r"^[IVX]+$")
+#: An Arabic article written onto a surname ("el-Sisi", "al-Assad", "Al-Kadhimi").
+SURNAME_ARTICLE = re.compile(r"^(?:[Ee]l|[Aa]l|[Aa]d|[Aa]sh|[Aa]s|[Aa]r|[Aa]n)-(?=[A-Z])")
 #: Countries whose names put the family name first (short form is the first token).
 EAST_ASIAN = {"Q148", "Q865", "Q884", "Q423", "Q881", "Q711"}
 ID_RE = re.compile(r"^(Q[1-9][0-9]*|[a-z][a-z0-9_-]*:[a-z0-9_./-]+)$")
