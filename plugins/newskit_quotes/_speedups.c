@@ -137,6 +137,32 @@ slice_isalpha(Txt *t, Py_ssize_t start, Py_ssize_t stop)
 static int
 lower_in_set(PyObject *s, Py_ssize_t a, Py_ssize_t b, PyObject *set, int last_two)
 {
+    if (b - a <= 16) {
+        /* ASCII only (the usual case): lower-case here, as str.lower does for ASCII */
+        Py_UCS1 buf[16];
+        int kind = PyUnicode_KIND(s);
+        const void *data = PyUnicode_DATA(s);
+        Py_ssize_t k = 0;
+        for (; k < b - a; k++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, a + k);
+            if (c >= 128)
+                break;
+            buf[k] = (Py_UCS1)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+        }
+        if (k == b - a) {
+            Py_ssize_t off = 0, len = b - a;
+            if (last_two && len > 2) {
+                off = len - 2;
+                len = 2;
+            }
+            PyObject *low = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buf + off, len);
+            if (low == NULL)
+                return -1;
+            int r = PySet_Contains(set, low);
+            Py_DECREF(low);
+            return r;
+        }
+    }
     PyObject *sub = PyUnicode_Substring(s, a, b);
     if (sub == NULL)
         return -1;
@@ -379,6 +405,8 @@ sp_find_quoted(PyObject *self, PyObject *args)
         goto done;
     for (Py_ssize_t i = 0; i < t.n; i++) {
         Py_UCS4 c = CH(&t, i);
+        if (c < 128 && !(c == '"' || c == '\''))
+            continue;
         if (is_double_mark(c)) {
             if (iv_push(&dpos, i) < 0)
                 goto done;
@@ -614,6 +642,10 @@ typedef struct {
     TNode *nodes;
     int n_nodes, cap_nodes;
     int root_ascii[128];
+    /* pair[a][b >> 3] bit (b & 7): some word starts with ASCII a then ASCII b, or is the one
+       character a (b = 0), or goes on with a non-ASCII character (then all bits are set) */
+    unsigned char pair[128][16];
+    int has_non_ascii_start;
     int n_words;
     PyObject **word_cue;    /* per word: its single-word Cue, or Py_None */
     Py_ssize_t *phr_start;  /* per word: first phrase index, or -1 */
@@ -803,6 +835,20 @@ Scanner_init(Scanner *s, PyObject *args, PyObject *kwds)
             node = kid;
         }
         s->nodes[node].word = (int)w;
+        {
+            Py_UCS4 c0 = CH(&wt, 0);
+            if (c0 >= 128)
+                s->has_non_ascii_start = 1;
+            else if (wt.n == 1)
+                memset(s->pair[c0], 0xff, 16);
+            else {
+                Py_UCS4 c1 = CH(&wt, 1);
+                if (c1 >= 128)
+                    memset(s->pair[c0], 0xff, 16);
+                else
+                    s->pair[c0][c1 >> 3] |= (unsigned char)(1u << (c1 & 7));
+            }
+        }
         PyObject *cue = PyList_GET_ITEM(cues, w);
         Py_INCREF(cue);
         s->word_cue[w] = cue;
@@ -963,6 +1009,25 @@ Scanner_cues(Scanner *s, PyObject *args)
         if (is_ascii_alnum(c) || i + 1 >= n) {
             i++;
             continue;
+        }
+        if (!s->has_non_ascii_start) {
+            /* no word can start at i + 1 unless its first two characters fit */
+            Py_UCS4 c0 = CH(&low, i + 1);
+            if (c0 >= 128) {
+                i++;
+                continue;
+            }
+            if (i + 2 < n) {
+                Py_UCS4 c1 = CH(&low, i + 2);
+                if (c1 < 128 && !(s->pair[c0][c1 >> 3] & (1u << (c1 & 7)))) {
+                    i++;
+                    continue;
+                }
+            }
+            else if (s->root_ascii[c0] < 0) {
+                i++;
+                continue;
+            }
         }
         Py_ssize_t e = trie_match(s, &low, i + 1, &w);
         if (e < 0) {
