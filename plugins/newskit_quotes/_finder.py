@@ -63,6 +63,8 @@ _SHORT = 40
 _MORE: Any = object()
 #: ``_relative_head``: the clause hangs on a generic head ("people who say"): no speaker
 _NO_SPEAKER: Any = object()
+#: characters stripped off a word before its verb test (``_subject_only``)
+_WORD_STRIP = ".,;:'\"“”‘’()"
 #: words allowed between a cue verb and "that" ("told reporters in Moscow on Monday that")
 _GAP = 8
 
@@ -236,6 +238,7 @@ _CLASSES = (
     "skip_before_verb", "pronouns", "listeners", "not_clause_start", "relative_tokens", "be",
     "stop_back", "relative", "relative_stop", "generic_heads", "np_stop_kept", "of_about",
     "and_but", "appositive_end", "the_a", "that", "comma", "one", "i", "noun_endings",
+    "clause_joins", "auxiliaries", "subject_end", "strip",
 )
 #: the words of the literal tests in ``_Doc``'s checks, named for the C accelerator
 _LITERALS: dict[str, tuple[str, ...]] = {
@@ -253,6 +256,8 @@ _LITERALS: dict[str, tuple[str, ...]] = {
     "i": ("i",),
     # _is_noun_use: possessive endings
     "noun_endings": ("'s", "’s", "s'", "s’"),
+    # _subject_only: the characters stripped off a word
+    "strip": tuple(_WORD_STRIP),
 }
 #: returned by the accelerator when the Python code must decide (a rare branch)
 _FALLBACK: Any = object()
@@ -941,6 +946,12 @@ class _Doc:
         A comma before a participle or source cue (", adding …", ", according to …"); a
         comma before a new clause with its own cue (", but critics said …"); and the comma
         closing a parenthetical participle ("X, noting that …, called for talks")."""
+        if self.fast is not None:
+            sent = self.sent
+            if sent.ends is None:
+                sent._scan()
+            self._cuts = self.fast.find_cuts(self.text, self.low, self.cues, sent.starts, sent.ends)
+            return self._cuts
         text, low, lex = self.text, self.low, self.lex
         joins = lex.clause_joins
         cuts: list[tuple[int, int]] = []
@@ -984,7 +995,7 @@ class _Doc:
         if comma - start > 200:
             return False  # no subject is that long (and a bounded look keeps time linear)
         verb_like = self._verb_like
-        return not any(verb_like(w.strip(".,;:'\"“”‘’()")) for w in self.low[start:comma].split())
+        return not any(verb_like(w.strip(_WORD_STRIP)) for w in self.low[start:comma].split())
 
     def _parenthetical_close(self, b: int) -> tuple[int, int] | None:
         """``(verb start, comma)`` of the comma that closes ", noting that …," when a verb

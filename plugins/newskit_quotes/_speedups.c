@@ -666,6 +666,7 @@ typedef struct {
     Py_ssize_t *that_off, *that_len;
     Py_ssize_t n_that;
     PyObject *s_np, *s_pronoun, *s_none, *fallback;
+    PyObject *a_participle, *a_source; /* attribute names of a Cue */
 } Scanner;
 
 static int
@@ -764,6 +765,8 @@ Scanner_dealloc(Scanner *s)
     Py_XDECREF(s->s_pronoun);
     Py_XDECREF(s->s_none);
     Py_XDECREF(s->fallback);
+    Py_XDECREF(s->a_participle);
+    Py_XDECREF(s->a_source);
     Py_TYPE(s)->tp_free((PyObject *)s);
 }
 
@@ -1057,6 +1060,7 @@ enum {
     C_SKIP_BEFORE_VERB, C_PRONOUNS, C_LISTENERS, C_NOT_CLAUSE_START, C_RELATIVE_TOKENS, C_BE,
     C_STOP_BACK, C_RELATIVE, C_RELATIVE_STOP, C_GENERIC_HEADS, C_NP_STOP_KEPT, C_OF_ABOUT,
     C_AND_BUT, C_APPOSITIVE_END, C_THE_A, C_THAT, C_COMMA, C_ONE, C_I, C_NOUN_ENDINGS,
+    C_CLAUSE_JOINS, C_AUXILIARIES, C_SUBJECT_END, C_STRIP,
     N_CLASSES
 };
 #define B(c) (1u << (c))
@@ -1241,6 +1245,10 @@ Scanner_set_classes(Scanner *s, PyObject *args)
     s->s_pronoun = pronoun;
     Py_INCREF(none);
     s->s_none = none;
+    s->a_participle = PyUnicode_InternFromString("participle");
+    s->a_source = PyUnicode_InternFromString("source");
+    if (s->a_participle == NULL || s->a_source == NULL)
+        return NULL;
     Py_RETURN_NONE;
 }
 
@@ -1796,6 +1804,253 @@ subject_result(Scanner *sc, int r, Py_ssize_t s, Py_ssize_t e, int pronoun)
     return Py_BuildValue("((nn)O)", s, e, pronoun ? sc->s_pronoun : sc->s_np);
 }
 
+/* ---- _Doc._find_cuts and its helpers ---- */
+
+/* Sentences.start(pos) on the list ``starts`` */
+static int
+sent_start(PyObject *starts, Py_ssize_t pos, Py_ssize_t *out)
+{
+    Py_ssize_t lo = 0, hi = PyList_GET_SIZE(starts);
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        Py_ssize_t v = PyLong_AsSsize_t(PyList_GET_ITEM(starts, mid));
+        if (v == -1 && PyErr_Occurred())
+            return -1;
+        if (pos < v)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    if (lo >= 1) {
+        *out = PyLong_AsSsize_t(PyList_GET_ITEM(starts, lo - 1));
+        if (*out == -1 && PyErr_Occurred())
+            return -1;
+    }
+    else
+        *out = 0;
+    return 0;
+}
+
+/* _Doc._verb_like on low[a:b] */
+static int
+verb_like(Scanner *sc, Txt *low, Py_ssize_t a, Py_ssize_t b)
+{
+    if (wclass(sc, low, a, b) & (B(C_VERBISH) | B(C_AUXILIARIES)))
+        return 1;
+    return b - a > 3 && low_endswith2(low, a, b, 'e', 'd');
+}
+
+/* _Doc._subject_only(comma) */
+static int
+subject_only(Scanner *sc, Txt *low, PyObject *starts, Py_ssize_t comma)
+{
+    Py_ssize_t start;
+    if (sent_start(starts, comma, &start) < 0)
+        return -1;
+    if (comma - start > 200)
+        return 0;
+    Py_ssize_t i = start;
+    while (i < comma) {
+        while (i < comma && ISSPACE(CH(low, i)))
+            i++;
+        if (i >= comma)
+            break;
+        Py_ssize_t a = i;
+        while (i < comma && !ISSPACE(CH(low, i)))
+            i++;
+        Py_ssize_t b = i;
+        /* w.strip(the characters of class C_STRIP) */
+        while (a < b && (wclass(sc, low, a, a + 1) & B(C_STRIP)))
+            a++;
+        while (b > a && (wclass(sc, low, b - 1, b) & B(C_STRIP)))
+            b--;
+        if (verb_like(sc, low, a, b))
+            return 0;
+    }
+    return 1;
+}
+
+/* _Doc._parenthetical_close(b): 1 with (*v, *c), 0 for None, -1 on error */
+static int
+parenthetical_close(Scanner *sc, Txt *t, Txt *low, PyObject *ends, Py_ssize_t b,
+                    Py_ssize_t *vout, Py_ssize_t *cout)
+{
+    Py_ssize_t end;
+    if (sent_end(ends, t->n, b, &end) < 0)
+        return -1;
+    Py_ssize_t lim = end < b + 300 ? end : b + 300;
+    if (lim > t->n)
+        lim = t->n;
+    Py_ssize_t c = find_char(t, ',', b, lim);
+    if (c == -1)
+        return 0;
+    Py_ssize_t v = c + 1;
+    while (v < end && CH(t, v) == ' ')
+        v++;
+    Py_ssize_t w = v;
+    while (w < end && ISALPHA(CH(t, w)))
+        w++;
+    if (w <= v || !Py_UNICODE_ISLOWER(CH(t, v)))
+        return 0;
+    uint32_t m = wclass(sc, low, v, w);
+    if (m & B(C_AUXILIARIES))
+        return 0;
+    if ((m & B(C_SUBJECT_END)) || (w - v > 4 && low_endswith2(low, v, w, 'e', 'd'))) {
+        *vout = v;
+        *cout = c;
+        return 1;
+    }
+    return 0;
+}
+
+static int
+cmp_pairs(const void *x, const void *y)
+{
+    const Py_ssize_t *p = x, *q = y;
+    if (p[0] != q[0])
+        return p[0] < q[0] ? -1 : 1;
+    if (p[1] != q[1])
+        return p[1] < q[1] ? -1 : 1;
+    return 0;
+}
+
+/* find_cuts(text, low, cues, starts, ends) -> (cut starts, commas): _Doc._find_cuts */
+static PyObject *
+Scanner_find_cuts(Scanner *sc, PyObject *const *args, Py_ssize_t nargs)
+{
+    Txt t, low;
+    if (nargs != 5 || txt_init(&t, args[0]) < 0 || txt_init(&low, args[1]) < 0
+        || !PyList_Check(args[2]) || !PyList_Check(args[3]) || !PyList_Check(args[4])) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "find_cuts(text, low, cues, starts, ends)");
+        return NULL;
+    }
+    if (sc->wtab == NULL || low.n != t.n) {
+        PyErr_SetString(PyExc_ValueError, "bad arguments");
+        return NULL;
+    }
+    PyObject *cues = args[2], *starts = args[3], *ends = args[4];
+    IVec cuts = {0};
+    PyObject *res = NULL, *l1 = NULL, *l2 = NULL;
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(cues); k++) {
+        PyObject *item = PyList_GET_ITEM(cues, k);
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 3) {
+            PyErr_SetString(PyExc_TypeError, "cues: (start, end, cue) tuples expected");
+            goto done;
+        }
+        Py_ssize_t a = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 0));
+        Py_ssize_t b = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 1));
+        if (PyErr_Occurred())
+            goto done;
+        if (a < 0 || b < a || b > t.n) {
+            PyErr_SetString(PyExc_ValueError, "cue span out of the text");
+            goto done;
+        }
+        PyObject *cue = PyTuple_GET_ITEM(item, 2);
+        PyObject *o = PyObject_GetAttr(cue, sc->a_participle);
+        if (o == NULL)
+            goto done;
+        int participle = PyObject_IsTrue(o);
+        Py_DECREF(o);
+        o = PyObject_GetAttr(cue, sc->a_source);
+        if (o == NULL)
+            goto done;
+        int source = PyObject_IsTrue(o);
+        Py_DECREF(o);
+        if (participle < 0 || source < 0)
+            goto done;
+        Py_ssize_t j = a - 1;
+        while (j > 0 && CH(&t, j) == ' ')
+            j--;
+        if (participle || source) {
+            if (j >= 0 && CH(&t, j) == ',') {
+                if (iv_push(&cuts, a) < 0 || iv_push(&cuts, j) < 0)
+                    goto done;
+                if (participle) {
+                    int so = subject_only(sc, &low, starts, j);
+                    if (so < 0)
+                        goto done;
+                    if (so) {
+                        Py_ssize_t v, c;
+                        int r = parenthetical_close(sc, &t, &low, ends, b, &v, &c);
+                        if (r < 0)
+                            goto done;
+                        if (r && (iv_push(&cuts, v) < 0 || iv_push(&cuts, c) < 0))
+                            goto done;
+                    }
+                }
+            }
+            continue;
+        }
+        /* ", but critics said": a comma, a joining word, then a short subject */
+        Py_ssize_t c = rfind_char(&t, ',', a - 80 > 0 ? a - 80 : 0, a);
+        if (c == -1)
+            continue;
+        /* the words of low[c+1:a] (str.split()): at most six are needed */
+        Py_ssize_t ws[6], we[6];
+        int nw = 0;
+        Py_ssize_t i = c + 1;
+        while (i < a) {
+            while (i < a && ISSPACE(CH(&low, i)))
+                i++;
+            if (i >= a)
+                break;
+            Py_ssize_t s0 = i;
+            while (i < a && !ISSPACE(CH(&low, i)))
+                i++;
+            if (nw == 6) {
+                nw = 7;
+                break;
+            }
+            ws[nw] = s0;
+            we[nw] = i;
+            nw++;
+        }
+        if (nw < 2 || nw > 5)
+            continue;
+        if (!(wclass(sc, &low, ws[0], we[0]) & B(C_CLAUSE_JOINS)))
+            continue;
+        if (wclass(sc, &low, ws[1], we[1]) & B(C_THAT))
+            continue;
+        if (wclass(sc, &low, ws[nw - 1], we[nw - 1]) & B(C_DETERMINERS))
+            continue;
+        int ok = 1;
+        for (int w = 1; w < nw && ok; w++) {
+            for (Py_ssize_t q = ws[w]; q < we[w]; q++)
+                if (!ISALPHA(CH(&low, q))) {
+                    ok = 0;
+                    break;
+                }
+            if (ok && ((wclass(sc, &low, ws[w], we[w]) & B(C_NP_STOP))
+                       || verb_like(sc, &low, ws[w], we[w])))
+                ok = 0;
+        }
+        if (ok && (iv_push(&cuts, a) < 0 || iv_push(&cuts, c) < 0))
+            goto done;
+    }
+    qsort(cuts.v, (size_t)(cuts.n / 2), 2 * sizeof(Py_ssize_t), cmp_pairs);
+    l1 = PyList_New(cuts.n / 2);
+    l2 = PyList_New(cuts.n / 2);
+    if (l1 == NULL || l2 == NULL)
+        goto done;
+    for (Py_ssize_t k = 0; k < cuts.n / 2; k++) {
+        PyObject *x = PyLong_FromSsize_t(cuts.v[2 * k]);
+        if (x == NULL)
+            goto done;
+        PyList_SET_ITEM(l1, k, x);
+        x = PyLong_FromSsize_t(cuts.v[2 * k + 1]);
+        if (x == NULL)
+            goto done;
+        PyList_SET_ITEM(l2, k, x);
+    }
+    res = PyTuple_Pack(2, l1, l2);
+done:
+    Py_XDECREF(l1);
+    Py_XDECREF(l2);
+    iv_free(&cuts);
+    return res;
+}
+
 #define SHORT 40
 
 /* subject_before(text, low, v, floor, whole): _Doc.subject_before; with ``whole`` the
@@ -1865,6 +2120,8 @@ static PyMethodDef Scanner_methods[] = {
      "that_or_bare(text, low, b, bare, object, ends) -> int or None (as _Doc._that_or_bare)"},
     {"subject_before", (PyCFunction)(void (*)(void))Scanner_subject_before, METH_FASTCALL,
      "subject_before(text, low, v, floor, whole) -> (span, mode) or the fallback object"},
+    {"find_cuts", (PyCFunction)(void (*)(void))Scanner_find_cuts, METH_FASTCALL,
+     "find_cuts(text, low, cues, starts, ends) -> (cut starts, commas) (as _Doc._find_cuts)"},
     {NULL, NULL, 0, NULL},
 };
 
