@@ -93,6 +93,28 @@ iv_to_list(IVec *a)
     return l;
 }
 
+/* character flags of the Latin-1 range, for the skip loops over 1-byte strings (constant
+   once the module is initialised) */
+#define F_ASCII_ALNUM 1
+#define F_MARK 2 /* a character that may be a quotation mark */
+#define F_SENT 4 /* a character that may start a sentence boundary */
+static unsigned char ch_flags[256];
+
+static void
+init_flags(void)
+{
+    for (int c = 0; c < 256; c++) {
+        unsigned char f = 0;
+        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+            f |= F_ASCII_ALNUM;
+        if (c == '"' || c == '\'' || c == 0xAB || c == 0xBB)
+            f |= F_MARK;
+        if (c == '.' || c == '!' || c == '?' || c == '\n')
+            f |= F_SENT;
+        ch_flags[c] = f;
+    }
+}
+
 static int
 is_ascii_alnum(Py_UCS4 c)
 {
@@ -404,6 +426,13 @@ sp_find_quoted(PyObject *self, PyObject *args)
     if (doubles == NULL)
         goto done;
     for (Py_ssize_t i = 0; i < t.n; i++) {
+        if (t.kind == PyUnicode_1BYTE_KIND) {
+            const Py_UCS1 *d = t.data;
+            while (i < t.n && !(ch_flags[d[i]] & F_MARK))
+                i++;
+            if (i >= t.n)
+                break;
+        }
         Py_UCS4 c = CH(&t, i);
         if (c < 128 && !(c == '"' || c == '\''))
             continue;
@@ -543,6 +572,13 @@ sp_sentences(PyObject *self, PyObject *args)
     PyObject *res = NULL, *l1 = NULL, *l2 = NULL;
     Py_ssize_t n = t.n, i = 0;
     while (i < n) {
+        if (t.kind == PyUnicode_1BYTE_KIND) {
+            const Py_UCS1 *d = t.data;
+            while (i < n && !(ch_flags[d[i]] & F_SENT))
+                i++;
+            if (i >= n)
+                break;
+        }
         Py_UCS4 c = CH(&t, i);
         Py_ssize_t end;
         if (c == '\n') {
@@ -1008,6 +1044,11 @@ Scanner_cues(Scanner *s, PyObject *args)
     /* finditer of "[^0-9A-Za-z](trie)(?![^\W_])" over the text */
     Py_ssize_t i = 0;
     while (i < n) {
+        if (low.kind == PyUnicode_1BYTE_KIND) {
+            const Py_UCS1 *d = low.data;
+            while (i + 1 < n && (ch_flags[d[i]] & F_ASCII_ALNUM))
+                i++;
+        }
         Py_UCS4 c = CH(&low, i);
         if (is_ascii_alnum(c) || i + 1 >= n) {
             i++;
@@ -2156,6 +2197,7 @@ static struct PyModuleDef moduledef = {
 PyMODINIT_FUNC
 PyInit__speedups(void)
 {
+    init_flags();
     if (PyType_Ready(&ScannerType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&moduledef);
