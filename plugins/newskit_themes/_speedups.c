@@ -44,6 +44,11 @@ typedef struct {
     uint8_t flags;
 } Surf;
 typedef struct { Py_ssize_t start; int32_t clen, sid; } Tok;
+/* A slot of the surface hash table: the first 8 bytes of the surface (zero-padded; words hold
+   no NUL byte, so they are the whole word when it is short), a tag (23 bits of the hash, a bit
+   set for a word longer than 8 bytes, its flags byte) and its sid + 1 (0: an empty slot). A
+   short word is found without touching its Surf record. */
+typedef struct { uint64_t w8; uint32_t tag; int32_t sid1; } Slot;
 
 typedef struct {
     PyObject_HEAD
@@ -73,7 +78,7 @@ typedef struct {
     Plan *plans; Py_ssize_t nplans, capplans;
     /* per-surface tables (cleared past the limit, between documents) */
     Surf *surfs; Py_ssize_t nsurf, capsurf;
-    int32_t *stab; size_t stmask;
+    Slot *stab; size_t stmask;
     char *sarena; Py_ssize_t salen, sacap;
     Pair *own; Py_ssize_t nown, capown;
     int32_t *ph; Py_ssize_t nph, capph;
@@ -373,25 +378,79 @@ clear_surfaces(Engine *e)
     e->ngid = 0;
     e->ngp = 0;
     if (e->stab != NULL)
-        memset(e->stab, 0, (e->stmask + 1) * sizeof(int32_t));
+        memset(e->stab, 0, (e->stmask + 1) * sizeof(Slot));
     if (e->gids != NULL)
         PyDict_Clear(e->gids);
 }
 
-/* The sid of these bytes, or -1 (slot: the empty slot where it would go). */
+static inline int
+bytes_eq(const char *a, const char *b, Py_ssize_t n)
+{
+    if (n <= 16) {
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (a[i] != b[i])
+                return 0;
+        return 1;
+    }
+    return memcmp(a, b, (size_t)n) == 0;
+}
+
+static inline uint64_t
+load8(const char *s, Py_ssize_t len)
+{
+    uint64_t w = 0;
+    memcpy(&w, s, (size_t)(len < 8 ? len : 8));
+    return w;
+}
+
+/* The hash of a surface (w8: its first 8 bytes, see Slot). */
+static inline uint64_t
+shash(const char *s, Py_ssize_t len, uint64_t w8)
+{
+    if (len <= 8) {
+        uint64_t h = w8 * 0x9E3779B97F4A7C15ULL;
+        h ^= h >> 32;
+        h *= 0xD6E8FEB86659FD93ULL;
+        h ^= h >> 29;
+        return h;
+    }
+    return hbytes((const unsigned char *)s, len);
+}
+
+#define TAG_HASH 0xFFFFFE00u
+#define TAG_LONG 0x100u
+
+static inline uint32_t
+slot_tag(uint64_t h, Py_ssize_t len, uint8_t flags)
+{
+    return ((uint32_t)(h >> 32) & TAG_HASH) | (len > 8 ? TAG_LONG : 0u) | flags;
+}
+
+/* The sid of these bytes, or -1 (slot: the empty slot where it would go); *flags: its flags. */
 static inline Py_ssize_t
-surf_find(const Engine *e, const char *s, Py_ssize_t len, uint64_t h, size_t *slot)
+surf_find(const Engine *e, const char *s, Py_ssize_t len, uint64_t h, uint64_t w8, size_t *slot,
+          uint8_t *flags)
 {
     size_t i = (size_t)h & e->stmask;
+    const uint32_t want = slot_tag(h, len, 0);
     for (;;) {
-        int32_t v = e->stab[i];
-        if (v == 0) {
+        const Slot *sl = &e->stab[i];
+        if (sl->sid1 == 0) {
             *slot = i;
             return -1;
         }
-        const Surf *sf = &e->surfs[v - 1];
-        if (sf->hash == h && sf->len == len && memcmp(e->sarena + sf->off, s, (size_t)len) == 0)
-            return v - 1;
+        if ((sl->tag & (TAG_HASH | TAG_LONG)) == want && sl->w8 == w8) {
+            Py_ssize_t sid = (Py_ssize_t)sl->sid1 - 1;
+            if (len <= 8) {
+                *flags = (uint8_t)(sl->tag & 255u);
+                return sid;
+            }
+            const Surf *sf = &e->surfs[sid];
+            if (sf->hash == h && sf->len == len && bytes_eq(e->sarena + sf->off, s, len)) {
+                *flags = (uint8_t)(sl->tag & 255u);
+                return sid;
+            }
+        }
         i = (i + 1) & e->stmask;
     }
 }
@@ -400,16 +459,19 @@ static int
 stab_grow(Engine *e)
 {
     size_t cap = (e->stmask + 1) * 2;
-    int32_t *nt = PyMem_Calloc(cap, sizeof(int32_t));
+    Slot *nt = PyMem_Calloc(cap, sizeof(Slot));
     if (nt == NULL) {
         PyErr_NoMemory();
         return -1;
     }
-    for (Py_ssize_t sid = 0; sid < e->nsurf; sid++) {
-        size_t i = (size_t)e->surfs[sid].hash & (cap - 1);
-        while (nt[i] != 0)
+    for (size_t j = 0; j <= e->stmask; j++) {
+        const Slot *sl = &e->stab[j];
+        if (sl->sid1 == 0)
+            continue;
+        size_t i = (size_t)e->surfs[sl->sid1 - 1].hash & (cap - 1);
+        while (nt[i].sid1 != 0)
             i = (i + 1) & (cap - 1);
-        nt[i] = (int32_t)(sid + 1);
+        nt[i] = *sl;
     }
     PyMem_Free(e->stab);
     e->stab = nt;
@@ -419,10 +481,10 @@ stab_grow(Engine *e)
 
 /* Look a surface form up; unseen ones are described by Python and registered. */
 static Py_ssize_t
-surf_get(Engine *e, const char *s, Py_ssize_t len, uint64_t h)
+surf_get(Engine *e, const char *s, Py_ssize_t len, uint64_t h, uint64_t w8, uint8_t *fl)
 {
     size_t slot = 0;
-    Py_ssize_t sid = surf_find(e, s, len, h, &slot);
+    Py_ssize_t sid = surf_find(e, s, len, h, w8, &slot, fl);
     if (sid >= 0)
         return sid;
     if (len > INT32_MAX / 2) {
@@ -442,7 +504,7 @@ surf_get(Engine *e, const char *s, Py_ssize_t len, uint64_t h)
         goto fail;
     }
     /* another thread may have registered it meanwhile (the call may release the GIL) */
-    sid = surf_find(e, s, len, h, &slot);
+    sid = surf_find(e, s, len, h, w8, &slot, fl);
     if (sid >= 0) {
         Py_DECREF(res);
         return sid;
@@ -564,11 +626,15 @@ surf_get(Engine *e, const char *s, Py_ssize_t len, uint64_t h)
     if ((size_t)(e->nsurf + 1) * 2 > e->stmask + 1) {
         if (stab_grow(e) < 0)
             goto fail;
-        surf_find(e, s, len, h, &slot);
+        uint8_t ignored;
+        surf_find(e, s, len, h, w8, &slot, &ignored);
     }
     sid = e->nsurf++;
     e->surfs[sid] = sf;
-    e->stab[slot] = (int32_t)(sid + 1);
+    e->stab[slot].w8 = w8;
+    e->stab[slot].tag = slot_tag(h, len, sf.flags);
+    e->stab[slot].sid1 = (int32_t)(sid + 1);
+    *fl = sf.flags;
     Py_DECREF(res);
     return sid;
 toomany:
@@ -599,7 +665,7 @@ is_word(Py_UCS4 ch)
     return Py_UNICODE_ISALNUM(ch) ? 1 : 0;
 }
 
-typedef struct { Tok *v; Py_ssize_t n, cap; } TokVec;
+typedef struct { Tok *v; Py_ssize_t n, cap; uint8_t *fl; Py_ssize_t flcap; } TokVec;
 
 /* The tokens of a str (runs of alphanumeric code points), each looked up in the table. */
 static int
@@ -618,11 +684,16 @@ tokenize(Engine *e, PyObject *str, TokVec *out)
             Py_ssize_t s = i;
             while (i < len && ALNUM_ASCII[(unsigned char)d[i]])
                 i++;
-            Py_ssize_t sid = surf_get(e, d + s, i - s, hbytes((const unsigned char *)d + s, i - s));
+            uint64_t w8 = load8(d + s, i - s);
+            uint8_t fl = 0;
+            Py_ssize_t sid = surf_get(e, d + s, i - s, shash(d + s, i - s, w8), w8, &fl);
             if (sid < 0)
                 return -1;
             if (out->n >= out->cap && GROW(out->v, out->cap, out->n + 1) < 0)
                 return -1;
+            if (out->n >= out->flcap && GROW(out->fl, out->flcap, out->n + 1) < 0)
+                return -1;
+            out->fl[out->n] = fl;
             out->v[out->n].start = s;
             out->v[out->n].clen = (int32_t)(i - s);
             out->v[out->n].sid = (int32_t)sid;
@@ -671,11 +742,16 @@ tokenize(Engine *e, PyObject *str, TokVec *out)
             PyErr_SetString(PyExc_ValueError, "token too long");
             goto fail;
         }
-        Py_ssize_t sid = surf_get(e, (const char *)buf, bl, hbytes(buf, bl));
+        uint64_t w8 = load8((const char *)buf, bl);
+        uint8_t fl = 0;
+        Py_ssize_t sid = surf_get(e, (const char *)buf, bl, shash((const char *)buf, bl, w8), w8, &fl);
         if (sid < 0)
             goto fail;
         if (out->n >= out->cap && GROW(out->v, out->cap, out->n + 1) < 0)
             goto fail;
+        if (out->n >= out->flcap && GROW(out->fl, out->flcap, out->n + 1) < 0)
+            goto fail;
+        out->fl[out->n] = fl;
         out->v[out->n].start = s;
         out->v[out->n].clen = (int32_t)(i - s);
         out->v[out->n].sid = (int32_t)sid;
@@ -904,6 +980,8 @@ doc_free(Doc *d)
 {
     PyMem_Free(d->t.v);
     PyMem_Free(d->tt.v);
+    PyMem_Free(d->t.fl);
+    PyMem_Free(d->tt.fl);
     imap_free(&d->gmap);
     imap_free(&d->smap);
     imap_free(&d->kmap);
@@ -1019,9 +1097,9 @@ run_doc(Engine *e, Doc *d, PyObject *text, PyObject *title, Py_ssize_t nl, PyObj
 
     /* -- single-word cue groups -------------------------------------------------------- */
     for (Py_ssize_t i = 0; i < n; i++) {
-        const Surf *sf = &surfs[toks[i].sid];
-        if (!(sf->flags & 1))
+        if (!(d->t.fl[i] & 1))
             continue;
+        const Surf *sf = &surfs[toks[i].sid];
         if (GROW(d->fl, d->capfl, d->nfl + 1) < 0)
             return NULL;
         d->fl[d->nfl++] = i;
@@ -1126,7 +1204,7 @@ run_doc(Engine *e, Doc *d, PyObject *text, PyObject *title, Py_ssize_t nl, PyObj
         /* through the opening word pair */
         if (cnt > 1 && e->nbg > 0) {
             for (Py_ssize_t i = 0; i + 1 < cnt; i++) {
-                uint8_t f1 = surfs[tk[i].sid].flags, f2 = surfs[tk[i + 1].sid].flags;
+                uint8_t f1 = tv->fl[i], f2 = tv->fl[i + 1];
                 if (!(((f1 >> 1) & 7) & ((f2 >> 4) & 7)))
                     continue;
                 const Bigram *b = bigram_find(e, &surfs[tk[i].sid], &surfs[tk[i + 1].sid]);
@@ -1299,7 +1377,7 @@ edone:;
     const int32_t T = e->nterms;
     d->S = PyMem_Calloc((size_t)T * 6 + 4, sizeof(double));
     d->dcount = PyMem_Calloc((size_t)T * 6 + 4, sizeof(int32_t));
-    d->pool = PyMem_Malloc(((size_t)T * 4 + 4) * sizeof(int32_t));
+    d->pool = PyMem_Malloc(((size_t)T * 5 + 4) * sizeof(int32_t));
     d->rank = PyMem_Malloc(((size_t)T + 1) * sizeof(Rank));
     if (d->S == NULL || d->dcount == NULL || d->pool == NULL || d->rank == NULL) {
         PyErr_NoMemory();
@@ -1309,12 +1387,17 @@ edone:;
     int32_t *dcount = d->dcount;
     uint8_t *incand = (uint8_t *)(dcount + T), *haschosen = incand + T, *hasconf = haschosen + T;
     int32_t *pool = d->pool, *passing = pool + T, *chosen = passing + T, *chain = chosen + T;
+    int32_t *touched = chain + T;  /* the nodes with a score, in no particular order */
+    Py_ssize_t ntouched = 0, npairs = 0;
     (void)best;
     for (Py_ssize_t gi = 0; gi < d->ngroups; gi++) {
         const Group *g = &d->groups[gi];
+        npairs += g->np;
         for (int32_t p = 0; p < g->np; p++) {
-            S[g->pairs[p].node] += g->pairs[p].w * g->f;
-            dcount[g->pairs[p].node]++;
+            int32_t node = g->pairs[p].node;
+            S[node] += g->pairs[p].w * g->f;
+            if (dcount[node]++ == 0)
+                touched[ntouched++] = node;
         }
     }
     if (d->nneg > 0) {
@@ -1354,8 +1437,9 @@ edone:;
         PyErr_NoMemory();
         return NULL;
     }
-    for (int32_t t = 0; t < T; t++) {
-        if (dcount[t] > 0 && S[t] >= floor_ && S[t] > 0 && e->rolls[t]) {
+    for (Py_ssize_t k = 0; k < ntouched; k++) {
+        int32_t t = touched[k];
+        if (S[t] >= floor_ && S[t] > 0 && e->rolls[t]) {
             pool[npool++] = t;
             int32_t lv = e->level[t];
             if (S[t] > bestlev[lv])
@@ -1445,32 +1529,62 @@ edone:;
         qsort(d->rank, (size_t)nchosen, sizeof(Rank), cmp_rank);
 
     /* -- evidence ----------------------------------------------------------------------- */
-    d->items = PyMem_Malloc(((size_t)d->ngroups + 1) * sizeof(Item));
+    /* one pass over the groups puts each chosen node's contributions in its bucket, in group
+       order; each bucket is then sorted by value (ties keep the group order) */
+    d->items = PyMem_Malloc(((size_t)npairs + 1) * sizeof(Item));
     Py_ssize_t *spans = PyMem_Malloc(((size_t)e->max_ev * 2 + 2) * sizeof(Py_ssize_t));
-    if (d->items == NULL || spans == NULL) {
+    Py_ssize_t *boff = PyMem_Malloc(((size_t)nchosen * 2 + 2) * sizeof(Py_ssize_t));
+    if (d->items == NULL || spans == NULL || boff == NULL) {
         PyMem_Free(spans);
+        PyMem_Free(boff);
         Py_DECREF(out);
         PyErr_NoMemory();
         return NULL;
     }
+    Py_ssize_t *bfill = boff + nchosen + 1;
+    int32_t *sel = pool;  /* node -> its rank among the chosen, or -1 (pool is free again) */
+    for (Py_ssize_t k = 0; k < ntouched; k++)
+        sel[touched[k]] = -1;
     for (Py_ssize_t k = 0; k < nchosen; k++) {
-        int32_t t = d->rank[k].node;
-        Py_ssize_t ni = 0;
-        for (Py_ssize_t gi = 0; gi < d->ngroups; gi++) {
-            const Group *g = &d->groups[gi];
-            for (int32_t p = 0; p < g->np; p++) {
-                if (g->pairs[p].node == t) {
-                    d->items[ni].v = g->pairs[p].w * g->f;
-                    d->items[ni].gi = gi;
-                    ni++;
-                }
+        sel[d->rank[k].node] = (int32_t)k;
+        boff[k] = 0;
+    }
+    for (Py_ssize_t gi = 0; gi < d->ngroups; gi++) {
+        const Group *g = &d->groups[gi];
+        for (int32_t p = 0; p < g->np; p++)
+            if (dcount[g->pairs[p].node] > 0 && sel[g->pairs[p].node] >= 0)
+                boff[sel[g->pairs[p].node]]++;
+    }
+    {
+        Py_ssize_t acc = 0;
+        for (Py_ssize_t k = 0; k < nchosen; k++) {
+            Py_ssize_t c = boff[k];
+            boff[k] = acc;
+            bfill[k] = acc;
+            acc += c;
+        }
+        boff[nchosen] = acc;
+    }
+    for (Py_ssize_t gi = 0; gi < d->ngroups; gi++) {
+        const Group *g = &d->groups[gi];
+        for (int32_t p = 0; p < g->np; p++) {
+            int32_t node = g->pairs[p].node;
+            if (dcount[node] > 0 && sel[node] >= 0) {
+                Item *it = &d->items[bfill[sel[node]]++];
+                it->v = g->pairs[p].w * g->f;
+                it->gi = gi;
             }
         }
+    }
+    for (Py_ssize_t k = 0; k < nchosen; k++) {
+        int32_t t = d->rank[k].node;
+        Item *items = d->items + boff[k];
+        Py_ssize_t ni = boff[k + 1] - boff[k];
         if (ni > 1)
-            qsort(d->items, (size_t)ni, sizeof(Item), cmp_item);
+            qsort(items, (size_t)ni, sizeof(Item), cmp_item);
         Py_ssize_t ns = 0;
         for (Py_ssize_t q = 0; q < ni && ns < e->max_ev; q++) {
-            const Group *g = &d->groups[d->items[q].gi];
+            const Group *g = &d->groups[items[q].gi];
             if (g->s0 < 0)
                 continue;
             int dup = 0;
@@ -1505,9 +1619,11 @@ edone:;
             goto ofail;
     }
     PyMem_Free(spans);
+    PyMem_Free(boff);
     return out;
 ofail:
     PyMem_Free(spans);
+    PyMem_Free(boff);
     Py_DECREF(out);
     return NULL;
 }
@@ -1859,7 +1975,7 @@ Engine_init(Engine *e, PyObject *args, PyObject *kwds)
         }
     }
     Py_CLEAR(f);
-    e->stab = PyMem_Calloc(1024, sizeof(int32_t));
+    e->stab = PyMem_Calloc(1024, sizeof(Slot));
     if (e->stab == NULL) {
         PyErr_NoMemory();
         return -1;
