@@ -312,9 +312,18 @@ class ThemeTagger:
         terms = [(t.level, t.parent, t.rolls_up, self._deep_iptc[t.index], self._zlevel[t.index],
                   crank[t.code]) for t in self.terms]
         cfg = self.config
-        config = (cfg.title_weight, cfg.lead_weight, cfg.lead_chars, cfg.max_evidence, cfg.max_level,
-                  cfg.max_tags, cfg.threshold, max(self.min_score, 0.0), self._zcut, *self._coef)
-        return _speedups.Engine(self._describe, _H, config, terms, c_rows, keys, bigrams, _CACHE_LIMIT)
+        big = 1 << 60  # longer than any text: larger settings behave the same
+
+        def clamp(v: int) -> int:
+            return max(-big, min(big, v))
+
+        config = (cfg.title_weight, cfg.lead_weight, clamp(cfg.lead_chars), clamp(cfg.max_evidence),
+                  clamp(cfg.max_level), clamp(cfg.max_tags), cfg.threshold, max(self.min_score, 0.0),
+                  self._zcut, *self._coef)
+        try:
+            return _speedups.Engine(self._describe, _H, config, terms, c_rows, keys, bigrams, _CACHE_LIMIT)
+        except (OverflowError, ValueError, TypeError):  # tables the engine cannot hold: Python path
+            return None
 
     def _chain(self, term: int, weight: float) -> dict[int, float]:
         """The weight a cue of ``term`` gives the term and each of its broader terms."""

@@ -1532,7 +1532,8 @@ edone:;
     /* one pass over the groups puts each chosen node's contributions in its bucket, in group
        order; each bucket is then sorted by value (ties keep the group order) */
     d->items = PyMem_Malloc(((size_t)npairs + 1) * sizeof(Item));
-    Py_ssize_t *spans = PyMem_Malloc(((size_t)e->max_ev * 2 + 2) * sizeof(Py_ssize_t));
+    Py_ssize_t cap_ev = e->max_ev < d->ngroups ? e->max_ev : d->ngroups;  /* spans kept at most */
+    Py_ssize_t *spans = PyMem_Malloc(((size_t)cap_ev * 2 + 2) * sizeof(Py_ssize_t));
     Py_ssize_t *boff = PyMem_Malloc(((size_t)nchosen * 2 + 2) * sizeof(Py_ssize_t));
     if (d->items == NULL || spans == NULL || boff == NULL) {
         PyMem_Free(spans);
@@ -1703,8 +1704,8 @@ Engine_init(Engine *e, PyObject *args, PyObject *kwds)
         e->bias = b;
         e->a_s = as;
         e->a_r = ar;
-        if (mev < 0 || mev > 1000000) {
-            PyErr_SetString(PyExc_ValueError, "max_evidence out of range");
+        if (mev < 0 || lc > PY_SSIZE_T_MAX / 4 || lc < -(PY_SSIZE_T_MAX / 4)) {
+            PyErr_SetString(PyExc_ValueError, "max_evidence or lead_chars out of range");
             return -1;
         }
     }

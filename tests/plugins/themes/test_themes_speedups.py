@@ -68,6 +68,7 @@ CONFIGS = [
     {"max_level": 1, "lead_chars": 0},
     {"title_weight": 0.5, "lead_weight": 3.0, "lead_chars": 120, "top_level_cap": 0.7},
     {"lead_chars": -30, "threshold": 0.2},
+    {"lead_chars": 10**30, "max_evidence": 10**12, "max_tags": 10**20, "max_level": 10**19},
 ]
 
 
