@@ -73,12 +73,13 @@ RULES: tuple[tuple[str, str], ...] = (
     ("duration", r"(?:(?P<amod>{AMOUNT_MOD})_)?(?P<n>{NUMBER}|{VAGUE})[_-](?P<u>{UNIT})"
                  r"(?P<half>_and_a_half)?(?![a-z])"),
     ("plural", r"(?P<u>years|decades|months|weeks|centuries)(?![a-z])"),
-    ("time", r"(?P<h>{HOUR})(?:[:.](?P<mi>[0-5]\d))?_?(?P<ap>{AMPM})(?:_(?P<z>{ZONE})(?![a-z]))?"),
+    ("time", r"(?:(?P<amod>{APPROX_MOD})_)?(?P<h>{HOUR})(?:[:.](?P<mi>[0-5]\d))?_?(?P<ap>{AMPM})(?:_(?P<z>{ZONE})(?![a-z]))?"),
     ("clock", r"(?P<h>{HOUR}):(?P<mi>[0-5]\d)(?![\d])(?:_(?P<z>{ZONE})(?![a-z]))?"),
     ("hhmm", r"(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)_?(?:hrs|hours|h)?_?(?P<z>{ZONE})(?![a-z])"),
     ("oclock", r"(?P<h>\d\d?|{NUMBER})_o['’]clock"),
     ("time_word", r"(?P<t>{TIME_OF_DAY})(?![a-z])"),
-    ("month", r"(?:(?P<mod>{DATE_MOD})[_-])?(?P<m>{MONTH})(?:,?_(?:of_)?(?P<y>{YEAR}))?(?![a-z])"),
+    ("month", r"(?:(?P<mod>{DATE_MOD})[_-])?(?:(?P<rel>last|next|this)_)?(?P<m>{MONTH})"
+              r"(?:,?_(?:of_)?(?P<y>{YEAR}))?(?![a-z])"),
     ("year", r"(?:(?P<mod>{DATE_MOD})[_-])?(?P<the>the_year_)?(?P<y>{YEAR})(?!_?%|_per_?cent|[.,]\d|[a-z])"),
     ("reference", r"(?P<r>{REFERENCE})(?![a-z])"),
 )
@@ -134,6 +135,7 @@ def placeholders(lex: Mapping) -> dict[str, str]:
         "RELATIVE": trie_pattern(lex["relatives"]),
         "DATE_MOD": trie_pattern(lex["date_mods"]),
         "AMOUNT_MOD": trie_pattern(lex["amount_mods"]),
+        "APPROX_MOD": trie_pattern([k for k, v in lex["amount_mods"].items() if v == "APPROX"]),
         "REFERENCE": trie_pattern(lex["references"]),
         "PART_OF_DAY": trie_pattern(lex["parts_of_day"]),
         "DEICTIC": trie_pattern(lex["deictic_days"]),
@@ -205,10 +207,15 @@ def trigger_words(lex: Mapping) -> dict[str, frozenset[str]]:
     return {w: frozenset(c) for w, c in out.items()}
 
 
+#: The end of a trigger word: no letter, digit or hyphen follows, and no apostrophe unless it
+#: starts a possessive "'s" ("Thursday's vote", "last year's total").
+_WORD_END = r"(?![\w-]|['’](?!s(?![\w'’-])))"
+
+
 def trigger_body(words: Iterable[str]) -> str:
     """The trigger alternation: a trigger word (group ``w``) or a digit form (group = its class)."""
     digit = "|".join(f"(?P<{cls}>{pat})" for cls, pat in TRIGGER_PATTERNS.items())
-    return rf"(?:(?P<w>{trie_pattern(words)})(?![\w'’-])|{digit})"
+    return rf"(?:(?P<w>{trie_pattern(words)}){_WORD_END}|{digit})"
 
 
 def word_trigger_body(words: Iterable[str]) -> str:
@@ -217,7 +224,7 @@ def word_trigger_body(words: Iterable[str]) -> str:
                    if cls not in DIGIT_TRIGGERS and cls not in TRIGGER_NEEDLES)
     digits = "|".join(f"(?P<{cls}>{pat})" for cls, pat in TRIGGER_PATTERNS.items() if cls in DIGIT_TRIGGERS)
     # the digit classes, tried only where a digit follows
-    return rf"(?:(?P<w>{trie_pattern(words)})(?![\w'’-]){rest}|(?=[0-9])(?:{digits}))"
+    return rf"(?:(?P<w>{trie_pattern(words)}){_WORD_END}{rest}|(?=[0-9])(?:{digits}))"
 
 
 def trigger_pattern(words: Iterable[str]) -> str:
@@ -272,7 +279,7 @@ HEADS: dict[str, tuple[str, ...]] = {
     "ago": ('unit',),
     "later": ('unit',),
     "day_before": ('unit',),
-    "the_past": ('unit',),
+    "the_past": ('unit', 'reference'),
     "relative": ('unit', 'grain'),
     "duration": ('unit',),
     "plural": ('unit',),

@@ -171,6 +171,11 @@ class Tagger:
         self.future_words = frozenset(w for w in cues["future"] if " " not in w)
         self.future_pairs = frozenset(tuple(w.split()[:2]) for w in cues["future"] if " " in w)
         self.past_words = frozenset(w for w in cues["past"] if " " not in w)
+        #: a verb of putting off, then "to"/"until" right before the date: the date is ahead
+        self.postpone_verbs = frozenset(cues.get("postpone_verbs", ()))
+        self.target_preps = frozenset(cues.get("postpone_targets", ()))
+        #: words after "the N months" that make it a period named by its end ("to March")
+        self.period_ends = frozenset(lex.get("period_ends", ()))
         self._pair_first = frozenset(a for a, _ in self.future_pairs)
         self._pair_second = frozenset(b for _, b in self.future_pairs)
         self._cues: dict[str, tuple[str, int]] = {}
@@ -400,6 +405,8 @@ class Tagger:
         right = m.start() if m else min(len(lower), e + 200)
         before = lower[left:s].split()
         after = lower[e:right].split()
+        if before and before[-1] in self.target_preps and not self.postpone_verbs.isdisjoint(before):
+            return "future"  # "delayed the budget to November 17", "extended the deadline until May"
         original = getattr(lower, "original", None)
         if original is not None:
             # A capitalised word in -ed ("United", "Red") is a name, not a past verb.
@@ -464,8 +471,11 @@ class Tagger:
     def _month_ok(self, text: str, lower: str, m: re.Match, rule: str, alone: bool) -> bool:
         """Whether the month word of this match is a month (not "May said", "march")."""
         s = m.start(f"{rule}__m")
-        word = lower[s:m.end(f"{rule}__m")].rstrip(".")
+        e = m.end(f"{rule}__m")
+        word = lower[s:e].rstrip(".")
         if not text[s].isupper():
+            return False
+        if lower[e:e + 1] in ("'", "’") and alone:  # "May's government": a name's possessive
             return False
         if word not in self.full_months and alone:
             return False
@@ -819,8 +829,11 @@ class Tagger:
         nword = " ".join(g["n"].split())
         if nword in ("a", "an") and not g["amod"] and _MONEY_BEFORE.search(lower, max(0, s - 16), s):
             return [_Item(s, e, "SET", "value", {"value": self._duration(1, unit)})]
-        if self._next(lower, e) == "old":  # an age: "a 12-year-old"
+        nxt = self._next(lower, e)
+        if nxt == "old":  # an age: "a 12-year-old"
             return None
+        if nxt in self.period_ends and self._prev(lower, s) == "the":
+            return None  # "the three months to March": a reporting period named by its end
         if lower[e:e + 4] == "-old":
             return None
         prev = self._prev(lower, s)
@@ -848,7 +861,10 @@ class Tagger:
             return None
         ap = g["ap"][0]
         h = h % 12 + (12 if ap == "p" else 0)
-        return self._time_item(m, h, int(g["mi"] or 0), g["z"])
+        items = self._time_item(m, h, int(g["mi"] or 0), g["z"])
+        if items and g["amod"]:  # "about 5 a.m."
+            items[0].mod = "APPROX"
+        return items
 
     def _h_clock(self, m, g, text, lower):
         if not g["z"] and self._prev(lower, m.start()) not in self.time_cues:
@@ -876,8 +892,11 @@ class Tagger:
         word = g["m"].rstrip(".")
         if word not in self.full_months and not g["y"]:
             return None
+        rel = g["rel"]
+        if rel and g["y"]:
+            return None  # "last June 2020": not one expression
         return [_Item(m.start(), m.end(), "DATE", "month",
-                      {"m": self.months[word], "y": self._year_of(g)}, self._date_mod(g))]
+                      {"m": self.months[word], "y": self._year_of(g), "rel": rel}, self._date_mod(g))]
 
     def _h_year(self, m, g, text, lower):
         s = m.start("year__y")
@@ -1015,6 +1034,8 @@ class Tagger:
 
     @staticmethod
     def _as_anchor(value: str) -> tuple[_dt.date, str] | None:
+        if "T" in value and not value.endswith("_REF"):  # "Friday night": its day anchors
+            value = value[:value.index("T")]
         m = _DATE_VALUE.match(value)
         if m is None:
             return None
@@ -1068,6 +1089,15 @@ class Tagger:
         item.anchor = "published"
         if pub is None:
             item.value = f"XXXX-{mo:02d}"
+            return True
+        rel = item.p.get("rel")
+        if rel is not None:  # "last June": the June before this month; "next June": after it
+            yy = pub.year
+            if rel == "last" and mo >= pub.month:
+                yy -= 1
+            elif rel == "next" and mo <= pub.month:
+                yy += 1
+            item.value = f"{yy:04d}-{mo:02d}"
             return True
         direction = self._direction(lower, item.s, item.e)
         key = ("month", mo, pub, direction)
