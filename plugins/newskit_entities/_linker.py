@@ -169,6 +169,7 @@ class Linker:
         self.not_person = frozenset(rules.get("not_person_words", ()))
         self.person_conn = frozenset(rules.get("person_connectors", ()))
         self.coordinators = frozenset(rules.get("name_coordinators", ()))
+        self.role_nouns = frozenset(rules.get("role_nouns", ()))
         m = rules["metonymy"]
         self.lit_before = frozenset(m["literal_before"])
         self.lit_after = frozenset(w for w in m["literal_after"] if not w.startswith("-"))
@@ -261,7 +262,11 @@ class Linker:
             for rs, re_, hit, key in found:
                 mentions.append(_Mention(s + rs, s + re_, hit, key))
             for rel, if_plain, if_titled in stretches:
-                out = if_titled if s + rel in titled else if_plain
+                if s + rel in titled or (if_titled is not if_plain and if_titled[0] is _NIL
+                                         and self._role_before(text, s + rel)):
+                    out = if_titled
+                else:
+                    out = if_plain
                 if out is None:
                     continue
                 what, rs, re_, word = out[:4]
@@ -412,6 +417,14 @@ class Linker:
             return _NOTHING
         return tuple(found), tuple(stretches)
 
+    def _role_before(self, text: str, pos: int) -> bool:
+        """Does a lower-case role noun stand right before ``pos`` ("the army chief Min Aung
+        Hlaing", "striker Divock Origi")? It marks the name after it as a person's, as a title does."""
+        if pos < 2 or not text[pos - 1].isspace():
+            return False
+        tail = text[pos - 30 if pos > 30 else 0:pos].split()
+        return bool(tail) and tail[-1] in self.role_nouns
+
     @functools.cached_property
     def _first_other(self) -> dict[tuple[str, str], set[int]]:
         """(first word, a later word) of every person's name and alias → the persons."""
@@ -556,6 +569,9 @@ class Linker:
         """A place name that is the last word of a person named earlier in the document is that
         person again ("Michael Jordan ... Jordan won six titles"), unless a preposition of place
         stands before it ("in Jordan")."""
+        # most documents name no place like a person's last word: one pass rules them out
+        if not any(not mm.nil and mm.surface in nil_short for mm in mentions):
+            return
         first_nil: dict[str, int] = {}
         for mm in mentions:
             if mm.nil and not mm.drop and " " in mm.surface:

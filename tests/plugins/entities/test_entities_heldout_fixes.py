@@ -146,3 +146,27 @@ def test_dateline_in_capitals_names_its_place(run, text, place, qid):
 def test_capitals_that_are_no_dateline_are_not_places(run):
     found, _ = run("NAIROBI IS CALM AFTER THE VOTE, officials said.")
     assert "NAIROBI" not in found
+
+
+# -- a role noun before an unknown name ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The rebel commander Tomas Okello Vanga denied the report.", "Tomas Okello Vanga"),
+    ("Goals from striker Ilkka Marovic sealed the win.", "Ilkka Marovic"),
+])
+def test_role_noun_before_an_unknown_name_makes_a_nil_person(run, text, name):
+    found, result = run(text)
+    assert found[name].value is None
+    assert found[name].label == "PERSON"
+    assert_valid_result(result)
+
+
+def test_role_noun_does_not_make_a_single_word_a_person(run):
+    found, _ = run("Several rival ISPs cut their prices, the chief Asian strategist said.")
+    assert "ISPs" not in found and "Asian" not in found or found["Asian"].attributes["via"] == "demonym"
+
+
+def test_role_noun_after_the_is_not_read_across_it(run):
+    found, _ = run("He was the only man to captain the Brixworth Lions twice.")
+    assert all(f.label != "PERSON" for f in found.values())
