@@ -234,6 +234,40 @@ def test_a_component_error_in_a_worker_reaches_the_caller():
     assert no_children_left()
 
 
+def test_with_two_processes_this_one_analyses_batches_too(monkeypatch):
+    # n_process counts this process: one worker, and the parent takes a batch whenever the
+    # worker has two waiting. Forked workers run their own copy of the counter below.
+    from newskit import _parallel
+
+    monkeypatch.setenv("NEWSKIT_TOY_DELAY", "0.002")
+    here = []
+    analyse = _parallel._analyse
+    monkeypatch.setattr(_parallel, "_analyse", lambda p, batch: here.append(len(batch)) or analyse(p, batch))
+    pipeline = toy_pipeline(components=("caps", "tally", "slow"))
+    docs = toy_records(60)
+    parallel_results = list(pipeline.pipe(docs, n_process=2, batch_size=3))
+    assert len(multiprocessing.active_children()) <= 1
+    assert 0 < sum(here) < 60  # some batches here, the others in the worker
+    assert parallel_results == list(pipeline.pipe(docs))
+
+
+@pytest.mark.parametrize("n_process", [2, 3])
+def test_a_failure_stops_the_run_where_one_process_stops_it(n_process):
+    # The same results before the failing document, then its error, whichever process
+    # analysed the batch that failed (record 3 fails; batches of 4 hold it mid-batch).
+    pipeline = toy_pipeline(on_error="raise")
+    docs = [d for i, d in enumerate(toy_records(30)) if i != 3]  # first failure: record 10
+    serial, parallel_results = [], []
+    with pytest.raises(newskit.ComponentError, match="'boom'"):
+        for result in pipeline.pipe(docs, batch_size=4):
+            serial.append(result)
+    with pytest.raises(newskit.ComponentError, match="'boom'"):
+        for result in pipeline.pipe(docs, n_process=n_process, batch_size=4):
+            parallel_results.append(result)
+    assert len(serial) == 9 and parallel_results == serial
+    assert no_children_left()
+
+
 def test_stopping_early_stops_the_workers():
     results = toy_pipeline().pipe(toy_records(400), n_process=2, batch_size=2)
     first = [next(results) for _ in range(3)]
@@ -247,10 +281,10 @@ def test_workers_ignore_ctrl_c_so_that_only_the_parent_decides(monkeypatch):
     # A terminal's Ctrl-C reaches every process of the group; a worker must not die of it
     # (the parent stops the run, see test_interrupt.py). Here only the workers get it.
     monkeypatch.setenv("NEWSKIT_TOY_DELAY", "0.01")
-    results = toy_pipeline(components=("caps", "slow")).pipe(toy_records(40), n_process=2, batch_size=2)
+    results = toy_pipeline(components=("caps", "slow")).pipe(toy_records(40), n_process=3, batch_size=2)
     got = [next(results)]
     workers = multiprocessing.active_children()
-    assert len(workers) == 2
+    assert len(workers) == 2  # this process is the third
     for worker in workers:
         os.kill(worker.pid, signal.SIGINT)
     got.extend(results)

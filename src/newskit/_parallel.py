@@ -15,6 +15,7 @@ import marshal
 import multiprocessing
 import signal
 import sys
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -44,8 +45,6 @@ def _init_worker(config: Any) -> None:
 
 
 def _run_batch(batch: list[Any], encode: Callable[[Result], Any] | None = None) -> list[Any]:
-    from newskit._pipeline import as_document
-
     pipeline = _WORKER.get("pipeline")
     if pipeline is None:
         from newskit._errors import PluginError
@@ -56,8 +55,8 @@ def _run_batch(batch: list[Any], encode: Callable[[Result], Any] | None = None) 
             "every explicitly registered plugin must be importable by the workers "
             "(defined in a module, not in __main__ or a notebook cell)"
         )
-    finish = pipeline._finish
-    results = [finish(r) for r in pipeline._run_many([as_document(doc) for doc in batch])]
+    results, error = _analyse(pipeline, batch)
+    failure = None if error is None else (error, "".join(traceback.format_exception(error)))
     if encode is None:
         provenance = pipeline.provenance
         compacts = [_compact(doc, r, provenance) for doc, r in zip(batch, results)]
@@ -65,10 +64,32 @@ def _run_batch(batch: list[Any], encode: Callable[[Result], Any] | None = None) 
             # plain tuples, lists and dicts load in the parent about twice as fast from
             # marshal as from pickle; anything else (a plugin's own attribute value, a
             # document sent back) makes marshal refuse, and pickle carries the batch
-            return [provenance, marshal.dumps(compacts)]
+            return [provenance, marshal.dumps(compacts), failure]
         except ValueError:
-            return [provenance, compacts]
-    return [encode(r) for r in results]
+            return [provenance, compacts, failure]
+    return [None, [encode(r) for r in results], failure]
+
+
+def _analyse(pipeline: Any, batch: list[Any]) -> tuple[list[Result], Exception | None]:
+    """A batch's results as one process gives them: up to a failure, and that failure.
+
+    Workers and the parent both analyse batches this way, so that a run stops at the same
+    document, with the same results before it, whichever process had the batch.
+    """
+    results: list[Result] = []
+    try:
+        for result in pipeline._stream(batch, len(batch)):
+            results.append(result)
+    except Exception as exc:
+        return results, exc
+    return results, None
+
+
+class WorkerTraceback(Exception):
+    """Where an error happened in a worker process: shown as the cause of the error."""
+
+    def __str__(self) -> str:
+        return f"\n\n{self.args[0]}"
 
 
 # Results travel from workers to the parent in a compact form of plain tuples and dicts:
@@ -118,14 +139,17 @@ def _batches(docs: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
-def _collect(future: cf.Future, batch: list[Any], encode: Any) -> list[Any]:
+def _collect(item: tuple[Any, ...], encode: Any) -> Iterator[Any]:
+    """The results of one batch, in order, then its failure if it had one."""
+    future, batch, here = item
+    if future is None:  # analysed in this process
+        results, error = here
+        yield from (results if encode is None else map(encode, results))
+        if error is not None:
+            raise error
+        return
     try:
-        if encode is not None:
-            return future.result()
-        provenance, compacts = future.result()
-        if isinstance(compacts, bytes):
-            compacts = marshal.loads(compacts)
-        return [_expand(sent, c, provenance) for sent, c in zip(batch, compacts)]
+        provenance, payload, failure = future.result()
     except BrokenProcessPool as exc:
         from newskit._errors import PluginError
 
@@ -134,6 +158,14 @@ def _collect(future: cf.Future, batch: list[Any], encode: Any) -> list[Any]:
             "unpickle the pipeline config: explicitly registered plugins must be importable "
             "from a module); run with n_process=1 to see the underlying error"
         ) from exc
+    if encode is not None:
+        yield from payload  # the encoded results
+    else:
+        compacts = marshal.loads(payload) if isinstance(payload, bytes) else payload
+        yield from [_expand(sent, c, provenance) for sent, c in zip(batch, compacts)]
+    if failure is not None:
+        error, where = failure
+        raise error from WorkerTraceback(where)
 
 
 def pool_pipe(
@@ -144,32 +176,55 @@ def pool_pipe(
     encode: Callable[[Result], Any] | None = None,
     pipeline: Any = None,
 ) -> Iterator[Any]:
-    """Results in input order, with at most ``2 * n_process`` batches in flight.
+    """Results in input order from ``n_process`` processes.
 
-    ``encode`` (a picklable module-level function) turns each result into what is sent
-    back, in the worker: ``newskit._serialize.result_to_json`` makes the workers, not the
-    parent, pay for JSON, and a line crosses the process boundary faster than a ``Result``.
-    ``pipeline``, the built pipeline of ``config``, is reused as it is by forked workers.
+    With ``pipeline``, the built pipeline of ``config``, this process is one of them: it
+    starts ``n_process - 1`` workers (forked ones reuse ``pipeline`` as it is) and
+    analyses a batch itself whenever every worker has two batches waiting. On two cores,
+    two workers and a parent that unpacks their results would be three processes sharing
+    them; this way the parent's time goes into analysis, and what it receives from the
+    worker costs it less than analysing that batch would. Without ``pipeline``,
+    ``n_process`` workers do all the analysis.
+
+    ``encode`` (a picklable module-level function) turns each result into what is
+    yielded, in the process that made it: ``newskit._serialize.result_to_json`` makes the
+    workers, not the parent, pay for JSON, and a line crosses the process boundary faster
+    than a ``Result``.
     """
+    here = pipeline if pipeline is not None and pipeline.config is config else None
+    workers = n_process - 1 if here is not None else n_process
+    if workers < 1:
+        assert here is not None
+        for batch in _batches(docs, batch_size):
+            yield from _collect((None, batch, _analyse(here, batch)), encode)
+        return
     method = "spawn" if _forking_unsafe() else "fork"
     context = multiprocessing.get_context(method)
-    if method == "fork" and pipeline is not None and pipeline.config is config:
-        _INHERITED[id(config)] = pipeline
+    if method == "fork" and here is not None:
+        _INHERITED[id(config)] = here
     children_before = set(multiprocessing.active_children())
+    waiting = 2 * workers  # batches queued per worker, so that none waits for the next
     # _heap_frozen: the parent's heap, and the forked workers' copies of it
     with _heap_frozen():
         pool = cf.ProcessPoolExecutor(
-            max_workers=n_process, mp_context=context, initializer=_init_worker, initargs=(config,)
+            max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(config,)
         )
-        pending: collections.deque[tuple[cf.Future, list[Any]]] = collections.deque()
+        # (future, batch, None) for a worker's batch, (None, batch, results) for our own
+        pending: collections.deque[tuple[Any, list[Any], Any]] = collections.deque()
         finished = False
         try:
             for batch in _batches(docs, batch_size):
-                pending.append((pool.submit(_run_batch, batch, encode), batch))
-                while len(pending) >= 2 * n_process:
-                    yield from _collect(*pending.popleft(), encode)
+                busy = sum(1 for future, _, _ in pending if future is not None and not future.done())
+                if here is not None and busy >= waiting:
+                    pending.append((None, batch, _analyse(here, batch)))
+                else:
+                    pending.append((pool.submit(_run_batch, batch, encode), batch, None))
+                while pending and (pending[0][0] is None or pending[0][0].done()):
+                    yield from _collect(pending.popleft(), encode)
+                while len(pending) > 2 * waiting:  # bound the results held back
+                    yield from _collect(pending.popleft(), encode)
             while pending:
-                yield from _collect(*pending.popleft(), encode)
+                yield from _collect(pending.popleft(), encode)
             finished = True
         finally:
             _INHERITED.pop(id(config), None)
@@ -178,7 +233,7 @@ def pool_pipe(
             else:
                 # Ctrl-C, an error, or a consumer that stopped reading: nothing more of this
                 # run is wanted, so do not wait for the batches still being analysed.
-                _stop(pool, [future for future, _ in pending], children_before)
+                _stop(pool, [future for future, _, _ in pending if future is not None], children_before)
 
 
 def _stop(pool: cf.ProcessPoolExecutor, pending: Iterable[cf.Future], children_before: set[Any]) -> None:

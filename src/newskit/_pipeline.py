@@ -501,9 +501,10 @@ class Pipeline:
 
         Documents are analysed ``batch_size`` at a time, component by component (faster:
         each component's data stays in the processor's caches), so results come in bursts.
-        With ``n_process > 1`` a pool of worker processes, each building the pipeline once
-        from ``self.config``, analyses such batches. With ``on_error="drop"`` documents
-        that failed are left out.
+        With ``n_process > 1``, ``n_process - 1`` worker processes, each building the
+        pipeline once from ``self.config``, analyse such batches, and this process
+        analyses one itself whenever the workers have enough waiting. With
+        ``on_error="drop"`` documents that failed are left out.
         """
         if n_process < 1:
             raise ConfigError(f"n_process must be at least 1, not {n_process}")

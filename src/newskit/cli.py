@@ -47,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     a.add_argument("--format", choices=_FORMATS, help="output format (default: from the -o suffix, else jsonl)")
     a.add_argument("--published", metavar="DATE", help="publication date for documents that have none (ISO 8601)")
-    a.add_argument("--n-process", type=int, default=1, metavar="N", help="worker processes (default 1)")
+    a.add_argument("--n-process", type=int, default=1, metavar="N", help="processes that analyse documents, this one included (default 1)")
     a.add_argument("--batch-size", type=int, default=64, metavar="B", help="documents per batch sent to a worker")
     a.add_argument("--resume", action="store_true",
                    help="continue an interrupted run: line n of -o FILE answers input item n; a torn "
