@@ -432,6 +432,8 @@ class Tagger:
                 if code & 2:
                     if j >= 2 and before[j - 1] in ("be", "been") and before[j - 2] in future:
                         verdict = "future"
+                    elif j >= 1 and before[j - 1] in future:  # "will last", "could ended"
+                        verdict = "future"
                     else:
                         verdict = "past"
                     far = len(before) - 1 - j

@@ -247,6 +247,8 @@ class Linker:
         titled = {m.end() for m in self.abbr_re.finditer(text) if m.group(1) in titles}
         maybe_nil: list[tuple[int, int, str]] = []  # unknown capitalised names, decided after the scan
         maybe_last: set[str] = set()  # their last words
+        fuzzy_last: dict[str, int] = {}  # last word of a name matched by its first and last words
+        alias = self.kb.alias
         plans = self._plans
         if len(plans) > _PLAN_CACHE:
             plans.clear()
@@ -261,6 +263,8 @@ class Linker:
             found, stretches = plan
             for rs, re_, hit, key in found:
                 mentions.append(_Mention(s + rs, s + re_, hit, key))
+                if key not in alias:  # a name matched by its first and last words ("Salva Kiir")
+                    fuzzy_last.setdefault(key.rsplit(" ", 1)[-1], hit[0][0])
             for rel, if_plain, if_titled in stretches:
                 if s + rel in titled or (if_titled is not if_plain and if_titled[0] is _NIL
                                          and self._role_before(text, s + rel)):
@@ -271,7 +275,7 @@ class Linker:
                     continue
                 what, rs, re_, word = out[:4]
                 if what is _PENDING:
-                    if out[4] or word in nil_short or (out[5] and word in maybe_last):
+                    if out[4] or word in nil_short or (out[5] and word in maybe_last) or word in fuzzy_last:
                         pending.append((s + rs, s + re_, out[6]))
                 elif what is _NIL:
                     ms = _Mention(s + rs, s + re_, (), out[4])
@@ -292,7 +296,7 @@ class Linker:
             self._place_surnames(text, mentions, nil_short)
         # entities named in the document: their short forms ("Putin", "City") link to them
         named = {mm.ent for mm in mentions if mm.ent is not None and not mm.drop}
-        self._shorts(text, pending, named, nil_short, mentions, when)
+        self._shorts(text, pending, named, nil_short, mentions, when, fuzzy_last)
         if self.metonymy:
             self._metonymy(text, mentions)
         mentions.sort(key=lambda mm: mm.start)
@@ -714,13 +718,15 @@ class Linker:
                     mm.conf = 0.85
 
     def _shorts(self, text: str, pending: list, persons: set, nil_short: dict, mentions: list,
-                when: str | None = None) -> None:
+                when: str | None = None, fuzzy_last: dict | None = None) -> None:
         countries = None  # the document's countries, computed when first needed
         ents = self.kb.entities
         short = self.kb.short
         for s, e, after_title in pending:
             word = text[s:e]
             cands = short.get(word)
+            if not cands and fuzzy_last and word in fuzzy_last:
+                cands = (fuzzy_last[word],)  # the last word of how the document named the person
             if cands:
                 inside = [i for i in cands if i in persons]
                 if len(inside) == 1:

@@ -124,3 +124,9 @@ def test_approximate_time(text, expr, value):
     label, got, attrs = found(text)[expr]
     assert (label, got) == ("TIME", value)
     assert attrs.get("mod") == "APPROX"
+
+
+def test_modal_before_a_past_looking_verb_points_ahead():
+    # "last" is a past cue ("last Monday"), but "will last" is the verb, and it points ahead
+    assert found("The festival will last four days and close on Sunday.")["Sunday"][1] == "2024-10-06"
+    assert found("The festival lasted four days and closed on Sunday.")["Sunday"][1] == "2024-09-29"

@@ -170,3 +170,12 @@ def test_role_noun_does_not_make_a_single_word_a_person(run):
 def test_role_noun_after_the_is_not_read_across_it(run):
     found, _ = run("He was the only man to captain the Brixworth Lions twice.")
     assert all(f.label != "PERSON" for f in found.values())
+
+
+def test_surname_of_a_name_matched_by_its_first_and_last_words(run):
+    # the KB's name is "Jacob Jusu Saffa"; the document says "Jacob Jusu", then "Jusu", which
+    # is no short form in the KB
+    found, _ = run("Jacob Jusu flew to Freetown. Jusu said the talks went well.", "2021-06-02")
+    assert found["Jacob Jusu"].value == "Q107067181"
+    assert found["Jusu"].value == "Q107067181"
+    assert found["Jusu"].attributes["via"] == "surname"
