@@ -1366,27 +1366,34 @@ class _Doc:
         out: list[Finding] = []
         seen: set[tuple[int, int]] = set()
         inherit = self.f.inherit
+        named, pronoun = resolver.named, resolver.pronoun
         for c in cands:
-            s, e = c.parts[0][0], c.parts[-1][1]
-            if e <= s or (s, e) in seen:
+            parts = c.parts
+            s, e = parts[0][0], parts[-1][1]
+            if e <= s:
                 continue
-            seen.add((s, e))
+            key = (s, e)
+            if key in seen:
+                continue
+            seen.add(key)
             sp: Speaker | None = None
-            if c.mode == "np" and c.speaker is not None:
-                sp = resolver.named(*c.speaker)
-            elif c.mode == "pronoun" and c.speaker is not None:
-                sp = resolver.pronoun(*c.speaker)
-            elif c.mode == "inherit" and inherit:
+            mode, speaker, cue = c.mode, c.speaker, c.cue
+            if speaker is not None:
+                if mode == "np":
+                    sp = named(speaker[0], speaker[1])
+                elif mode == "pronoun":
+                    sp = pronoun(speaker[0], speaker[1])
+            elif mode == "inherit" and inherit:
                 sp = resolver.inherit(s)
             attrs: dict[str, Any] = {
                 "speaker": sp.name if sp is not None else None,
-                "speaker_span": list(c.speaker) if c.speaker is not None else None,
-                "cue": text[c.cue[0] : c.cue[1]] if c.cue is not None else None,
-                "cue_span": list(c.cue) if c.cue is not None else None,
+                "speaker_span": [speaker[0], speaker[1]] if speaker is not None else None,
+                "cue": text[cue[0] : cue[1]] if cue is not None else None,
+                "cue_span": [cue[0], cue[1]] if cue is not None else None,
             }
-            if len(c.parts) > 1:
-                attrs["parts"] = [list(p) for p in c.parts]
-            refs = {"speaker": sp.ref} if sp is not None and sp.ref else {}
+            if len(parts) > 1:
+                attrs["parts"] = [list(p) for p in parts]
+            refs = {"speaker": sp.ref} if sp is not None and sp.ref else None
             out.append(Finding("quote", s, e, text[s:e], label=c.label, attributes=attrs, refs=refs))
         resolver.subject_of = None  # break the resolver ↔ callback cycle: freed at once
         return out

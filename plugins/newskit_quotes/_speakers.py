@@ -27,6 +27,8 @@ _PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "LOC": 3}
 _LOOKBACK = 2500
 #: how many sentences back a pronoun looks
 _SENTENCES = 6
+#: up to this many speakers, the history is read in one pass (no position index)
+_SHORT_HISTORY = 64
 
 
 class Speaker:
@@ -75,8 +77,9 @@ class Resolver:
         self.ents = [e for e in entities if e.start is not None]
         self.starts = [e.start for e in self.ents]
         self.history: list[Speaker] = []
-        #: (position, index in ``history``) of every speaker, sorted
-        self._by_pos: list[tuple[int, int]] = []
+        #: (position, index in ``history``) of every speaker, sorted; built on first use
+        #: (only a history longer than ``_SHORT_HISTORY`` is read through it)
+        self._by_pos: list[tuple[int, int]] | None = None
         #: callback (sentence start, end) → the sentence's subject as a Speaker, or None
         self.subject_of: Any = None
         #: (start, end) of a sentence → its personal names / its subject: successive
@@ -169,8 +172,12 @@ class Resolver:
 
     def named(self, s: int, e: int) -> Speaker:
         """A noun-phrase mention: linked when an entity covers its head."""
-        head_end = self._head_end(s, e)
-        ent = self._covering(s, head_end)
+        words = self.low[s:e].split()
+        if all(map(str.isalpha, words)) and self.lex.np_link.isdisjoint(words[1:]):
+            head_end = e  # ``_head_end``'s cheap case, inline
+        else:
+            head_end = self._head_end(s, e)
+        ent = self._covering(s, head_end) if self.ents else None
         if ent is not None and ent.label != "PERSON" and ent.start > s:
             # "Carlos Medina" is a person even if "Medina" is also a city
             first = self.text[s:ent.start].split()[-1:]
@@ -256,16 +263,20 @@ class Resolver:
     def _remember(self, sp: Speaker) -> None:
         """Append ``sp`` to the history and to its index by position."""
         self.history.append(sp)
-        insort(self._by_pos, (sp.pos, len(self.history) - 1))
+        if self._by_pos is not None:
+            insort(self._by_pos, (sp.pos, len(self.history) - 1))
 
     def _recent(self, pos: int) -> list[Speaker]:
         """The named speakers less than ``_LOOKBACK`` characters before ``pos``, in the order
         they were found (read through the position index: never the whole history)."""
         history = self.history
-        if len(history) <= 64:
+        if len(history) <= _SHORT_HISTORY:
             # a short history (every news article): one pass is cheaper than the index
             return [h for h in history if h.pos < pos and pos - h.pos < _LOOKBACK and h.name is not None]
         by_pos = self._by_pos
+        if by_pos is None:
+            # (the same list as inserting each speaker in turn: the pairs are distinct)
+            by_pos = self._by_pos = sorted((h.pos, k) for k, h in enumerate(history))
         i = bisect_left(by_pos, (pos - _LOOKBACK + 1, -1))
         j = bisect_left(by_pos, (pos, -1))
         found = sorted(k for _, k in by_pos[i:j])
@@ -274,12 +285,13 @@ class Resolver:
     def _antecedent(self, pos: int, gender: str, refers: str) -> Speaker | None:
         """Walk back sentence by sentence: earlier speakers in each sentence first, then its
         entities (or, failing those, its personal names / its subject) from left to right."""
-        history = self._recent(pos)
+        # (compatibility does not depend on the sentence: tested once per speaker)
+        history = [h for h in self._recent(pos) if _compatible(h.gender, h.refers, gender, refers)]
         hi = pos
         lo = self.sent.start(pos)
         for step in range(_SENTENCES):
             for h in reversed(history):
-                if lo <= h.pos < hi and _compatible(h.gender, h.refers, gender, refers):
+                if lo <= h.pos < hi:
                     return h
             if step > 0:
                 if self.ents:
