@@ -107,7 +107,7 @@ def _words(items: Iterable[str]) -> str:
 #: a wire dateline: a place in capitals at the start of the text, an optional ", State" or
 #: ", March 3", an optional "(Agency)" and a dash ("TOKYO (Reuters) -", "NEW YORK, March 3 -")
 _DATELINE = re.compile(
-    r"[ \t\r\n]*([A-Z][A-Z'’.]+(?:[- ][A-Z][A-Z'’.]+){0,3})(?=(?:,[ \t]+[A-Za-z0-9. ]{1,30})?[ \t]*"
+    r"[ \t\r\n]{0,20}([A-Z][A-Z'’.]{1,24}(?:[- ][A-Z][A-Z'’.]{1,24}){0,3})(?=(?:,[ \t]+[A-Za-z0-9. ]{1,30})?[ \t]*"
     r"(?:\([^()\n]{1,40}\)[ \t]*)?[-–—])"
 )
 
