@@ -902,6 +902,10 @@ Scanner_init(Scanner *s, PyObject *args, PyObject *kwds)
                 Py_ssize_t off, size;
                 if (!PyArg_ParseTuple(item, "OUnn", &pc, &ptext, &off, &size))
                     return -1;
+                if (size < 0) { /* resolve_hit reads the character at start + size */
+                    PyErr_SetString(PyExc_ValueError, "phrases: negative phrase length");
+                    return -1;
+                }
                 Phrase *p = &s->phrases[s->n_phrases++];
                 Py_INCREF(pc);
                 p->cue = pc;
@@ -1030,6 +1034,10 @@ Scanner_cues(Scanner *s, PyObject *args)
     Txt low;
     if (txt_init(&low, lowobj) < 0)
         return NULL;
+    if (s->nodes == NULL) { /* Scanner.__new__ without __init__: no trie to walk */
+        PyErr_SetString(PyExc_RuntimeError, "Scanner is not initialised");
+        return NULL;
+    }
     PyObject *out = PyList_New(0), *spans = NULL;
     if (out == NULL)
         return NULL;
@@ -1286,8 +1294,10 @@ Scanner_set_classes(Scanner *s, PyObject *args)
     s->s_pronoun = pronoun;
     Py_INCREF(none);
     s->s_none = none;
+    /* a_source is set last: the methods that need the classes check it (a failed
+       set_classes leaves it NULL and the scanner unusable rather than half-ready) */
     s->a_participle = PyUnicode_InternFromString("participle");
-    s->a_source = PyUnicode_InternFromString("source");
+    s->a_source = s->a_participle ? PyUnicode_InternFromString("source") : NULL;
     if (s->a_participle == NULL || s->a_source == NULL)
         return NULL;
     Py_RETURN_NONE;
@@ -1966,7 +1976,7 @@ Scanner_find_cuts(Scanner *sc, PyObject *const *args, Py_ssize_t nargs)
             PyErr_SetString(PyExc_TypeError, "find_cuts(text, low, cues, starts, ends)");
         return NULL;
     }
-    if (sc->wtab == NULL || low.n != t.n) {
+    if (sc->a_source == NULL || low.n != t.n) {
         PyErr_SetString(PyExc_ValueError, "bad arguments");
         return NULL;
     }
@@ -2069,7 +2079,8 @@ Scanner_find_cuts(Scanner *sc, PyObject *const *args, Py_ssize_t nargs)
         if (ok && (iv_push(&cuts, a) < 0 || iv_push(&cuts, c) < 0))
             goto done;
     }
-    qsort(cuts.v, (size_t)(cuts.n / 2), 2 * sizeof(Py_ssize_t), cmp_pairs);
+    if (cuts.n > 2) /* qsort(NULL, 0, ...) is undefined behaviour */
+        qsort(cuts.v, (size_t)(cuts.n / 2), 2 * sizeof(Py_ssize_t), cmp_pairs);
     l1 = PyList_New(cuts.n / 2);
     l2 = PyList_New(cuts.n / 2);
     if (l1 == NULL || l2 == NULL)
@@ -2107,7 +2118,7 @@ Scanner_subject_before(Scanner *sc, PyObject *const *args, Py_ssize_t nargs)
             PyErr_SetString(PyExc_TypeError, "subject_before(text, low, v, floor, whole)");
         return NULL;
     }
-    if (sc->wtab == NULL || low.n != t.n || v < 0 || v > t.n || floor < 0) {
+    if (sc->a_source == NULL || low.n != t.n || v < 0 || v > t.n || floor < 0) {
         PyErr_SetString(PyExc_ValueError, "bad arguments");
         return NULL;
     }

@@ -982,7 +982,9 @@ class ThemeTagger:
         """``findings`` without story themes: the same choice as ``select(candidates(...))``
         with confidences computed only where the choice needs them."""
         if self._c is not None:
-            return self._findings_c(text, title, entities)
+            fast = self._findings_c(text, title, entities)
+            if fast is not None:
+                return fast
         cfg = self.config
         S, dcount, groups, gpairs, toks, line = self._score(text, title, entities)
         level_of, rolls, zlevel, parent_of = self._level_of, self._rolls, self._zlevel, self._parent
@@ -1069,8 +1071,11 @@ class ThemeTagger:
             ))
         return out
 
-    def _findings_c(self, text: str, title: str | None, entities: Sequence[Any]) -> list[newskit.Finding]:
-        """``_findings_fast`` through the C engine (the same findings)."""
+    def _findings_c(self, text: str, title: str | None, entities: Sequence[Any]) -> list[newskit.Finding] | None:
+        """``_findings_fast`` through the C engine (the same findings), or None while another
+        call is inside the engine (another thread, or a call made from Python code the engine
+        ran): the caller then takes the Python path, so the engine's tables are never changed
+        under a running call."""
         cfg = self.config
         nl = -1
         if title is None:  # a short first line followed by a newline reads as a headline
@@ -1084,6 +1089,8 @@ class ThemeTagger:
             self._entity_groups(entities, groups, gpairs, [])
             egroups = [(g[2], g[3], pairs) for g, pairs in zip(groups, gpairs)]
         chosen = self._c.run(text, title if title and not text.startswith(title) else None, nl, egroups)
+        if chosen is None:
+            return None
         Finding = newskit.Finding
         info = self._info
         out = []

@@ -22,6 +22,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _WIN32
+#include <process.h>
+#define getpid _getpid
+#else
+#include <unistd.h>
+#endif
 
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("fp-contract=off")
@@ -85,7 +91,13 @@ typedef struct {
     int32_t *g_off, *g_n; Py_ssize_t ngid, capgid, capgid2;
     Pair *gp; Py_ssize_t ngp, capgp;
     Py_ssize_t limit;
+    /* 1 while a run() is inside this engine. A second run() meanwhile (from a thread that got
+       the GIL while the first runs Python code: describe(), or a finaliser run by the garbage
+       collector; or re-entrantly from that code) returns None and the caller takes the Python
+       path: the tables above may be reallocated or cleared only by the one run inside. */
     int busy;
+    long busy_pid;                 /* the process and thread that set busy (fork() copies */
+    unsigned long busy_thread;     /* them; in the child only the forking thread lives on) */
 } Engine;
 
 static int
@@ -503,7 +515,8 @@ surf_get(Engine *e, const char *s, Py_ssize_t len, uint64_t h, uint64_t w8, uint
         PyErr_SetString(PyExc_TypeError, "describe() must return (flags, lower, pairs, own, phrase)");
         goto fail;
     }
-    /* another thread may have registered it meanwhile (the call may release the GIL) */
+    /* describe() ran Python code; only this run changes the tables (see Engine.busy), but
+       look again so that the slot is right whatever that code did */
     sid = surf_find(e, s, len, h, w8, &slot, fl);
     if (sid >= 0) {
         Py_DECREF(res);
@@ -1640,14 +1653,26 @@ Engine_run(Engine *e, PyObject *args)
         PyErr_SetString(PyExc_TypeError, "title must be a str or None");
         return NULL;
     }
-    if (e->busy == 0 && e->nsurf > e->limit)
+    if (nl < -1 || nl > PyUnicode_GET_LENGTH(text)) {
+        PyErr_SetString(PyExc_ValueError, "nl must be -1 or a position in the text");
+        return NULL;
+    }
+    long pid = (long)getpid();
+    unsigned long thread = PyThread_get_thread_ident();
+    if (e->busy && e->busy_pid != pid && e->busy_thread != thread)
+        e->busy = 0; /* set by another thread of the parent before fork(): that run is not here */
+    if (e->busy)
+        Py_RETURN_NONE; /* another run is inside the engine: the caller takes the Python path */
+    if (e->nsurf > e->limit)
         clear_surfaces(e);
-    e->busy++;
+    e->busy = 1;
+    e->busy_pid = pid;
+    e->busy_thread = thread;
     Doc d;
     memset(&d, 0, sizeof(d));
     PyObject *res = run_doc(e, &d, text, title, nl, egroups);
     doc_free(&d);
-    e->busy--;
+    e->busy = 0;
     return res;
 }
 
@@ -2055,7 +2080,8 @@ Engine_runcheck(Engine *e, PyObject *args)
 
 static PyMethodDef Engine_methods[] = {
     {"run", (PyCFunction)Engine_runcheck, METH_VARARGS,
-     "run(text, title, nl, egroups) -> [(node, confidence, score, evidence), ...] in rank order"},
+     "run(text, title, nl, egroups) -> [(node, confidence, score, evidence), ...] in rank order,\n"
+     "or None while another run() is inside this engine (then use the Python path)"},
     {"surfaces", (PyCFunction)Engine_size, METH_NOARGS, "How many surface forms are cached."},
     {NULL, NULL, 0, NULL},
 };
