@@ -275,6 +275,8 @@ class Builder:
                 continue
             short = []
             for name in [ent["n"], *ent.get("a", [])]:
+                if OF_PLACE.match(name):
+                    continue  # "Abdullah II of Jordan", "Salman of Saudi Arabia": no surname
                 parts = name.split()
                 if len(parts) > 1 and parts[-1].rstrip(".") not in ("Jr", "Sr", "II", "III", "IV"):
                     short += [parts[-1], fold(parts[-1])]
@@ -383,6 +385,8 @@ class Builder:
 SINGLE_HOLDER_ROLES = {"head_of_state", "head_of_government", "foreign_minister", "defence_minister"}
 #: A monarch's name with a regnal number and the country ("Abdullah II of Jordan").
 REGNAL = re.compile(r"^([A-Z][^ ]+(?: [A-Z][^ ]+)? [IVX]+) of [A-Z].+$")
+#: A monarch's name with "of" and the country, regnal number or not ("Salman of Saudi Arabia").
+OF_PLACE = re.compile(r"^[A-Z][^ ]+(?: [A-Z][^ ]+){0,2} of [A-Z][^ ]+(?: [A-Z][^ ]+)?$")
 #: A regnal number ("II", "XVI").
 ROMAN = re.compile(r"^[IVX]+$")
 #: An Arabic article written onto a surname ("el-Sisi", "al-Assad", "Al-Kadhimi").

@@ -179,3 +179,12 @@ def test_surname_of_a_name_matched_by_its_first_and_last_words(run):
     assert found["Jacob Jusu"].value == "Q107067181"
     assert found["Jusu"].value == "Q107067181"
     assert found["Jusu"].attributes["via"] == "surname"
+
+
+def test_a_monarchs_country_is_no_surname():
+    """Names such as "Salman of Saudi Arabia" give no short form: "Arabia" is no surname."""
+    doc, ents = _kb_rows()
+    by_index = {i: e for i, e in enumerate(ents)}
+    for word in ("Arabia", "Jordan", "Spain", "Sweden"):
+        holders = [by_index[i]["name"] for i in doc["short"].get(word, [])]
+        assert not any(" of " in name for name in holders), (word, holders)
