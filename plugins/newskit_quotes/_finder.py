@@ -306,7 +306,14 @@ def _load_accelerator(finder: "QuoteFinder") -> _Accelerator | None:
         from newskit_quotes import _speedups
     except ImportError:
         return None
+    if not all(hasattr(_speedups.Scanner, name) for name in _SCANNER_API):
+        return None  # a stale build of an older source: the Python code decides
     return _Accelerator(_speedups, finder)
+
+
+#: the ``Scanner`` methods this module calls
+_SCANNER_API = ("cues", "set_classes", "is_noun_use", "that_or_bare", "subject_before",
+                "find_cuts", "after")
 
 
 def _cue_order(c: tuple[int, int, Cue]) -> tuple[int, int]:
@@ -719,6 +726,17 @@ class _Doc:
         a, b, cue = self.cues[k]
         if a - p > _AFTER_REACH or k in self.used:
             return None
+        if self.fast is not None:
+            got = self.fast.after(self.text, self.low, p, a, q.start, q.end, cue)
+            if got is None:
+                return None
+            if got is True:  # no frame: the speaker follows the cue
+                sp = self.np_forward(b, self.sent.end(b))
+                if sp is None:
+                    return None
+                return k, sp, "np", max(b, sp[1])
+            if got is not _FALLBACK:
+                return k, got[0], got[1], b
         nl = self.text.find("\n", p, a)
         if nl != -1:
             return None

@@ -2161,6 +2161,106 @@ done:
     return res;
 }
 
+/* ---- _Doc._after: the frame between a closing mark and the next cue ---- */
+
+/* a one-character token ``low[a:b]`` that is one of the characters ``set`` */
+static int
+tok_is_char(Txt *low, Py_ssize_t a, Py_ssize_t b, const Py_UCS4 *set, int n)
+{
+    if (b - a != 1)
+        return 0;
+    Py_UCS4 c = CH(low, a);
+    for (int k = 0; k < n; k++)
+        if (c == set[k])
+            return 1;
+    return 0;
+}
+
+/* marks and final punctuation that no frame '"…," X said' holds */
+static const Py_UCS4 AFTER_STOP[] = {'"', 0x201C, 0x201D, '.', '!', '?', ';', ':', '\'',
+                                     0x2018, 0x2019};
+/* separators skipped at the frame's start ('"…" — X said') */
+static const Py_UCS4 AFTER_SEP[] = {',', 0x2014, 0x2013, '-'};
+
+/* after(text, low, p, a, q_start, q_end, cue): the part of _Doc._after after its cue lookup,
+   for the closing mark before ``p`` and the cue starting at ``a``: None (no cue after the
+   mark), True (an empty frame before a cue that is no participle: the speaker follows the
+   cue), ((start, end), mode) (the subject before the cue), or the fallback object */
+static PyObject *
+Scanner_after(Scanner *sc, PyObject *const *args, Py_ssize_t nargs)
+{
+    Py_ssize_t p, a, qs, qe;
+    Txt t, low;
+    if (nargs != 7 || txt_init(&t, args[0]) < 0 || txt_init(&low, args[1]) < 0
+        || arg_ssize(args[2], &p) < 0 || arg_ssize(args[3], &a) < 0
+        || arg_ssize(args[4], &qs) < 0 || arg_ssize(args[5], &qe) < 0) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "after(text, low, p, a, q_start, q_end, cue)");
+        return NULL;
+    }
+    if (sc->a_source == NULL || low.n != t.n || p < 0 || a < p || a >= t.n || qs < 0
+        || qe > t.n) {
+        PyErr_SetString(PyExc_ValueError, "bad arguments");
+        return NULL;
+    }
+    if (find_char(&t, '\n', p, a) != -1)
+        Py_RETURN_NONE;
+    Toks tk = {0};
+    PyObject *res = NULL;
+    if (tokenize(&t, p, a, -1, &tk) < 0)
+        goto done;
+    Py_ssize_t f0 = 0;
+    while (f0 < tk.n && tok_is_char(&low, tk.s[f0], tk.e[f0], AFTER_SEP, 4))
+        f0++;
+    Py_ssize_t first = f0 < tk.n ? tk.s[f0] : a;
+    if (qe > qs && qe >= 1 && CH(&t, qe - 1) == '.' && !Py_UNICODE_ISLOWER(CH(&t, first))) {
+        res = Py_NewRef(Py_None);
+        goto done;
+    }
+    PyObject *cue = args[6];
+    PyObject *o = PyObject_GetAttr(cue, f0 < tk.n ? sc->a_source : sc->a_participle);
+    if (o == NULL)
+        goto done;
+    int flag = PyObject_IsTrue(o);
+    Py_DECREF(o);
+    if (flag < 0)
+        goto done;
+    if (f0 == tk.n) {
+        /* no frame: "…," said X (a participle cue takes none) */
+        res = Py_NewRef(flag ? Py_None : Py_True);
+        goto done;
+    }
+    if (flag) { /* a source cue ("…," according to X) */
+        res = Py_NewRef(Py_None);
+        goto done;
+    }
+    for (Py_ssize_t i = f0; i < tk.n; i++) {
+        uint32_t m = wclass(sc, &low, tk.s[i], tk.e[i]);
+        if (tok_is_char(&low, tk.s[i], tk.e[i], AFTER_STOP, 11) || (m & B(C_FORMS))
+            || ((m & B(C_NP_STOP)) && !(m & B(C_SKIP_BEFORE_VERB)))) {
+            res = Py_NewRef(Py_None);
+            goto done;
+        }
+    }
+    if (tk.n - f0 > 12) {
+        res = Py_NewRef(Py_None);
+        goto done;
+    }
+    /* subject_before(a, p, window): the subject in exactly these tokens */
+    Py_ssize_t s = 0, e = 0;
+    int pronoun = 0;
+    int r = subject(sc, &t, &low, a, &tk, 0, &s, &e, &pronoun);
+    if (r == 0)
+        res = Py_BuildValue("((nn)O)", s, e, pronoun ? sc->s_pronoun : sc->s_np);
+    else if (r == R_NONE)
+        res = Py_NewRef(Py_None);
+    else
+        res = Py_NewRef(sc->fallback);
+done:
+    toks_free(&tk);
+    return res;
+}
+
 static PyMethodDef Scanner_methods[] = {
     {"cues", (PyCFunction)Scanner_cues, METH_VARARGS,
      "cues(low) -> (list of (start, end, cue), phrase spans or None)"},
@@ -2172,6 +2272,8 @@ static PyMethodDef Scanner_methods[] = {
      "that_or_bare(text, low, b, bare, object, ends) -> int or None (as _Doc._that_or_bare)"},
     {"subject_before", (PyCFunction)(void (*)(void))Scanner_subject_before, METH_FASTCALL,
      "subject_before(text, low, v, floor, whole) -> (span, mode) or the fallback object"},
+    {"after", (PyCFunction)(void (*)(void))Scanner_after, METH_FASTCALL,
+     "after(text, low, p, a, q_start, q_end, cue) -> None, True, (span, mode) or the fallback"},
     {"find_cuts", (PyCFunction)(void (*)(void))Scanner_find_cuts, METH_FASTCALL,
      "find_cuts(text, low, cues, starts, ends) -> (cut starts, commas) (as _Doc._find_cuts)"},
     {NULL, NULL, 0, NULL},

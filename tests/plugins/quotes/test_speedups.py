@@ -221,3 +221,50 @@ def test_each_accelerated_check_agrees_with_python(text, shift):
             assert fd.subject_before(a, floor) == sd.subject_before(a, floor)
             window = tokens(text, floor, a)
             assert fd.subject_before(a, floor, window) == sd.subject_before(a, floor, window)
+
+
+@needs_ext
+@settings(max_examples=400, deadline=None)
+@given(TEXTS, st.booleans())
+def test_accelerated_quote_frames_agree_with_python(text, mark_used):
+    # the frames around each quoted stretch ('"…," X said', 'X said: "…"') and each
+    # inverted clause ("…, X said."), read by C and by Python
+    fd, sd, cues = _docs(text)
+    if mark_used and cues:
+        fd.used.add(0)
+        sd.used.add(0)
+    for q in fd.quoted:
+        assert fd._after(q) == sd._after(q)
+        assert fd._before(q) == sd._before(q)
+    for ci, (a, _, _) in enumerate(cues):
+        ss = sd.sent.start(a)
+        assert fd._inverted(ci, ss) == sd._inverted(ci, ss)
+
+
+@needs_ext
+def test_the_frame_check_rejects_bad_arguments():
+    fast, _ = _FINDERS
+    scanner = fast._accel.scanner
+    cue = next(iter(fast.lex.forms.values()))
+    text = '"We will win," she said.'
+    for args in [
+        (text, text.lower(), 14, 13, 1, 12, cue),  # the cue before the mark
+        (text, text.lower(), 14, len(text), 1, 12, cue),  # the cue past the end
+        (text, text.lower()[:-1], 14, 19, 1, 12, cue),  # texts of different lengths
+        (text, text.lower(), -1, 19, 1, 12, cue),
+    ]:
+        with pytest.raises(ValueError):
+            scanner.after(*args)
+    with pytest.raises(TypeError):
+        scanner.after(text, text.lower(), 14)
+    assert scanner.after(text, text.lower(), 14, 19, 1, 12, cue) == ((15, 18), "pronoun")
+
+
+@needs_ext
+def test_a_stale_build_without_a_needed_method_leaves_the_work_to_python(monkeypatch):
+    from newskit_quotes import _finder
+
+    fast, _ = _FINDERS
+    assert _finder._load_accelerator(fast) is not None
+    monkeypatch.setattr(_finder, "_SCANNER_API", _finder._SCANNER_API + ("no_such_method",))
+    assert _finder._load_accelerator(fast) is None
