@@ -297,6 +297,8 @@ class ThemeTagger:
             from newskit_themes import _speedups  # type: ignore[attr-defined]
         except ImportError:
             return None
+        if not _current_build(_speedups):
+            return None
         rows = self.rows
         key_ids = {k: i for i, k in enumerate(self.key_pairs)}
         shapes: dict[str, tuple] = {}
@@ -1109,6 +1111,34 @@ class ThemeTagger:
         doc = view.document
         entities = view.of_kind("entity") if self.config.use_entities and self.entity_rows else ()
         return self.findings(doc.text, doc.title, entities)
+
+
+def _current_build(module: Any) -> bool:
+    """Whether the compiled accelerator was built from the ``_speedups.c`` beside this file.
+
+    An editable install keeps its old build when the C source changes until it is
+    reinstalled; such a build is not used (the Python path gives the same findings) and a
+    warning says how to rebuild. An installed wheel ships no C source: nothing to compare.
+    """
+    import hashlib
+    from importlib import resources
+
+    try:
+        source = resources.files("newskit_themes").joinpath("_speedups.c").read_bytes()
+    except OSError:
+        return True
+    if getattr(module, "SOURCE_SHA256", None) == hashlib.sha256(source).hexdigest():
+        return True
+    import warnings
+
+    warnings.warn(
+        "newskit_themes: the compiled accelerator was built from another version of "
+        "_speedups.c, so the slower pure-Python path runs; rebuild it with "
+        "`pip install -e .` in the newskit checkout",
+        RuntimeWarning,
+        stacklevel=2,
+    )
+    return False
 
 
 def make_component(config: ThemesConfig | None, hook: Any = None) -> ThemeTagger:

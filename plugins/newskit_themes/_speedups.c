@@ -18,6 +18,10 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+
+#ifndef NEWSKIT_SOURCE_SHA256
+#define NEWSKIT_SOURCE_SHA256 "" /* built without setup.py: never taken for a current build */
+#endif
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -2118,6 +2122,11 @@ PyInit__speedups(void)
     Py_INCREF(&EngineType);
     if (PyModule_AddObject(m, "Engine", (PyObject *)&EngineType) < 0) {
         Py_DECREF(&EngineType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    /* the source this module was built from (setup.py): Python refuses a stale build */
+    if (PyModule_AddStringConstant(m, "SOURCE_SHA256", NEWSKIT_SOURCE_SHA256) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -33,6 +33,25 @@ def test_the_accelerator_is_built_on_ci():
     assert hasattr(_speedups, "Engine")
 
 
+def test_the_ci_build_is_the_current_source():
+    # what the component uses must be built from the _speedups.c in this checkout
+    if not os.environ.get("CI"):
+        pytest.skip("only checked on CI (the CI environment variable is set)")
+    assert _engine.ThemeTagger(ThemesConfig(), _engine.build_rules(ThemesConfig()))._c is not None
+
+
+@needs_c
+def test_a_build_of_another_source_is_not_used_and_says_how_to_rebuild(monkeypatch):
+    from newskit_themes import _speedups
+
+    monkeypatch.setattr(_speedups, "SOURCE_SHA256", "0" * 64)
+    config = ThemesConfig()
+    with pytest.warns(RuntimeWarning, match=r"another version of _speedups\.c.*pip install -e"):
+        tagger = _engine.ThemeTagger(config, _engine.build_rules(config))
+    assert tagger._c is None
+    assert tagger.findings("Parliament voted on the budget.", "Budget vote")  # the Python path
+
+
 def _pair(config=None, tmp_rules=None, limit=None, monkeypatch=None):
     """A tagger on the C engine and one on the pure-Python path, over the same rules."""
     config = ThemesConfig(**(config or {}))
