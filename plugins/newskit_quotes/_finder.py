@@ -65,6 +65,9 @@ _MORE: Any = object()
 _NO_SPEAKER: Any = object()
 #: characters stripped off a word before its verb test (``_subject_only``)
 _WORD_STRIP = ".,;:'\"“”‘’()"
+#: words that open an embedded question: a verb cue before them does not introduce the quote
+#: that follows ('asked whether "…"')
+_EMBEDDED_QUESTION = ("if", "whether", "what", "how", "why", "when")
 #: words allowed between a cue verb and "that" ("told reporters in Moscow on Monday that")
 _GAP = 8
 
@@ -238,7 +241,7 @@ _CLASSES = (
     "skip_before_verb", "pronouns", "listeners", "not_clause_start", "relative_tokens", "be",
     "stop_back", "relative", "relative_stop", "generic_heads", "np_stop_kept", "of_about",
     "and_but", "appositive_end", "the_a", "that", "comma", "one", "i", "noun_endings",
-    "clause_joins", "auxiliaries", "subject_end", "strip",
+    "clause_joins", "auxiliaries", "subject_end", "strip", "embedded_question",
 )
 #: the words of the literal tests in ``_Doc``'s checks, named for the C accelerator
 _LITERALS: dict[str, tuple[str, ...]] = {
@@ -258,6 +261,8 @@ _LITERALS: dict[str, tuple[str, ...]] = {
     "noun_endings": ("'s", "’s", "s'", "s’"),
     # _subject_only: the characters stripped off a word
     "strip": tuple(_WORD_STRIP),
+    # _before_frame: words that open an embedded question ('asked whether "…"')
+    "embedded_question": _EMBEDDED_QUESTION,
 }
 #: returned by the accelerator when the Python code must decide (a rare branch)
 _FALLBACK: Any = object()
@@ -313,7 +318,7 @@ def _load_accelerator(finder: "QuoteFinder") -> _Accelerator | None:
 
 #: the ``Scanner`` methods this module calls
 _SCANNER_API = ("cues", "set_classes", "is_noun_use", "that_or_bare", "subject_before",
-                "find_cuts", "after")
+                "find_cuts", "after", "before")
 
 
 def _cue_order(c: tuple[int, int, Cue]) -> tuple[int, int]:
@@ -782,36 +787,16 @@ class _Doc:
         a, b, cue = self.cues[k]
         if b > o or k in self.used or o - b > 120:
             return None
-        if self.text.find("\n", b, o) != -1:
+        if self.fast is not None:
+            if not self.fast.before(self.text, self.low, b, o, cue.source):
+                return None
+        elif not self._before_frame(b, o, cue.source):
             return None
         if cue.source:
-            frame = tokens(self.text, b, o)
-        else:
-            # a verb cue takes at most six words before the mark (and a final ":" / ","):
-            # with eight tokens read, the answer is already no (the rest is never read)
-            frame = list(islice(map(_span, TOKEN.finditer(self.text, b, o)), 8))
-            if len(frame) == 8:
-                return None
-        low = self.low
-        punct = ""
-        if frame and low[frame[-1][0] : frame[-1][1]] in (":", ",", "—", "–", "-"):
-            punct = low[frame[-1][0] : frame[-1][1]]
-            frame.pop()
-        if cue.source:
-            if not frame or not punct:
-                return None
             sp = self.np_forward(b, o)
             if sp is None:
                 return None
             return k, sp, "np"
-        if len(frame) > 6:
-            return None
-        for t in frame:
-            w = low[t[0] : t[1]]
-            if not self.text[t[0]].isalnum() or w == "that" or w in self.f.verbish or w in ("if", "whether", "what", "how", "why", "when"):
-                return None
-        if frame and not punct:
-            return None
         ss = self.sent.start(a)
         if self._is_noun_use(a, ss):
             return None
@@ -819,6 +804,37 @@ class _Doc:
         if sp is None:
             return None
         return k, sp, mode
+
+    def _before_frame(self, b: int, o: int, source: bool) -> bool:
+        """Whether the text between a cue ending at ``b`` and an opening mark at ``o`` lets
+        the cue introduce the quote: for a source cue, some words and a final ":", "," or
+        dash ("According to the minister: "…""); for a verb cue, at most six words that are
+        no verb, no "that" and no word opening an embedded question ("asked whether"), and
+        a final mark when there are any ("told the BBC: "…"", "said "…"")."""
+        if self.text.find("\n", b, o) != -1:
+            return False
+        if source:
+            frame = tokens(self.text, b, o)
+        else:
+            # a verb cue takes at most six words before the mark (and a final ":" / ","):
+            # with eight tokens read, the answer is already no (the rest is never read)
+            frame = list(islice(map(_span, TOKEN.finditer(self.text, b, o)), 8))
+            if len(frame) == 8:
+                return False
+        low = self.low
+        punct = ""
+        if frame and low[frame[-1][0] : frame[-1][1]] in (":", ",", "—", "–", "-"):
+            punct = low[frame[-1][0] : frame[-1][1]]
+            frame.pop()
+        if source:
+            return bool(frame) and bool(punct)
+        if len(frame) > 6:
+            return False
+        for t in frame:
+            w = low[t[0] : t[1]]
+            if not self.text[t[0]].isalnum() or w == "that" or w in self.f.verbish or w in _EMBEDDED_QUESTION:
+                return False
+        return not frame or bool(punct)
 
     def _title_like(self, q: Quoted) -> bool:
         """A title, name or term: after "so-called", "the film" …, or in Title Case."""

@@ -414,6 +414,7 @@ done:
 static PyObject *
 sp_find_quoted(PyObject *self, PyObject *args)
 {
+    (void)self;
     PyObject *text, *quoted_cls;
     int single_quotes;
     if (!PyArg_ParseTuple(args, "UpO:find_quoted", &text, &single_quotes, &quoted_cls))
@@ -562,6 +563,7 @@ abbreviation(PyObject *text, Txt *t, Py_ssize_t dot, PyObject *abbreviations)
 static PyObject *
 sp_sentences(PyObject *self, PyObject *args)
 {
+    (void)self;
     PyObject *text, *abbreviations, *endings;
     if (!PyArg_ParseTuple(args, "UOO:sentences", &text, &abbreviations, &endings))
         return NULL;
@@ -681,6 +683,13 @@ typedef struct {
     /* pair[a][b >> 3] bit (b & 7): some word starts with ASCII a then ASCII b, or is the one
        character a (b = 0), or goes on with a non-ASCII character (then all bits are set) */
     unsigned char pair[128][16];
+    /* tri_id[a][b]: 0, or the index in ``tri`` of the bitmap of the characters that may
+       follow ASCII a then ASCII b at a word start: the third letters of the words starting
+       with ab (all bits when one goes on with a non-ASCII character), and, when ab is itself
+       a word, every ASCII character that is not a letter or digit. 0 (no restriction) for a
+       pair whose first letter is a word, and for pairs beyond the 255th */
+    unsigned char tri_id[128][128];
+    unsigned char tri[256][16];
     int has_non_ascii_start;
     int n_words;
     PyObject **word_cue;    /* per word: its single-word Cue, or Py_None */
@@ -806,12 +815,48 @@ Scanner_dealloc(Scanner *s)
     Py_TYPE(s)->tp_free((PyObject *)s);
 }
 
+/* Scanner_init's last step: the three-character filter (tri_id, tri) read off the trie */
+static void
+build_tri(Scanner *s)
+{
+    int next = 1;
+    for (int c0 = 0; c0 < 128; c0++) {
+        int n0 = s->root_ascii[c0];
+        if (n0 < 0 || s->nodes[n0].word >= 0)
+            continue; /* no word, or a one-letter word: the pair filter decides alone */
+        TNode *nd0 = &s->nodes[n0];
+        for (int k = 0; k < nd0->n; k++) {
+            Py_UCS4 c1 = nd0->chars[k];
+            if (c1 >= 128)
+                continue;
+            if (next == 256)
+                return; /* the remaining pairs stay unrestricted */
+            int id = next++;
+            unsigned char *bits = s->tri[id];
+            TNode *nd1 = &s->nodes[nd0->kids[k]];
+            for (int m = 0; m < nd1->n; m++) {
+                Py_UCS4 c2 = nd1->chars[m];
+                if (c2 >= 128)
+                    memset(bits, 0xff, 16);
+                else
+                    bits[c2 >> 3] |= (unsigned char)(1u << (c2 & 7));
+            }
+            if (nd1->word >= 0) /* the two letters are a word: any non-alphanumeric may follow */
+                for (int c2 = 0; c2 < 128; c2++)
+                    if (!is_ascii_alnum((Py_UCS4)c2))
+                        bits[c2 >> 3] |= (unsigned char)(1u << (c2 & 7));
+            s->tri_id[c0][c1] = (unsigned char)id;
+        }
+    }
+}
+
 /* Scanner(words, cues, phrases): ``words`` the trigger words (lower-case str), ``cues``
    their single-word Cue or None, ``phrases`` their phrases as a tuple of (Cue, text,
    offset of the word in the phrase, phrase length), or None. */
 static int
 Scanner_init(Scanner *s, PyObject *args, PyObject *kwds)
 {
+    (void)kwds;
     PyObject *words, *cues, *phrases;
     if (!PyArg_ParseTuple(args, "O!O!O!:Scanner", &PyList_Type, &words, &PyList_Type, &cues,
                           &PyList_Type, &phrases))
@@ -917,6 +962,7 @@ Scanner_init(Scanner *s, PyObject *args, PyObject *kwds)
             }
         }
     }
+    build_tri(s);
     return 0;
 }
 
@@ -1071,9 +1117,20 @@ Scanner_cues(Scanner *s, PyObject *args)
             }
             if (i + 2 < n) {
                 Py_UCS4 c1 = CH(&low, i + 2);
-                if (c1 < 128 && !(s->pair[c0][c1 >> 3] & (1u << (c1 & 7)))) {
-                    i++;
-                    continue;
+                if (c1 < 128) {
+                    if (!(s->pair[c0][c1 >> 3] & (1u << (c1 & 7)))) {
+                        i++;
+                        continue;
+                    }
+                    /* nor unless the third fits (a word "ab" needs no letter or digit) */
+                    int id = s->tri_id[c0][c1];
+                    if (id && i + 3 < n) {
+                        Py_UCS4 c2 = CH(&low, i + 3);
+                        if (c2 < 128 && !(s->tri[id][c2 >> 3] & (1u << (c2 & 7)))) {
+                            i++;
+                            continue;
+                        }
+                    }
                 }
             }
             else if (s->root_ascii[c0] < 0) {
@@ -1109,7 +1166,7 @@ enum {
     C_SKIP_BEFORE_VERB, C_PRONOUNS, C_LISTENERS, C_NOT_CLAUSE_START, C_RELATIVE_TOKENS, C_BE,
     C_STOP_BACK, C_RELATIVE, C_RELATIVE_STOP, C_GENERIC_HEADS, C_NP_STOP_KEPT, C_OF_ABOUT,
     C_AND_BUT, C_APPOSITIVE_END, C_THE_A, C_THAT, C_COMMA, C_ONE, C_I, C_NOUN_ENDINGS,
-    C_CLAUSE_JOINS, C_AUXILIARIES, C_SUBJECT_END, C_STRIP,
+    C_CLAUSE_JOINS, C_AUXILIARIES, C_SUBJECT_END, C_STRIP, C_EMBEDDED_QUESTION,
     N_CLASSES
 };
 #define B(c) (1u << (c))
@@ -1779,13 +1836,6 @@ relative_head(Scanner *sc, Txt *t, Txt *low, Toks *tk, Py_ssize_t i, int has_spa
     return (k < 0 && partial) ? R_MORE : R_NOTHING;
 }
 
-static int
-in_number(Txt *t, Py_ssize_t p)
-{
-    return 0 < p && p < t->n - 1 && Py_UNICODE_ISDIGIT(CH(t, p - 1))
-           && Py_UNICODE_ISDIGIT(CH(t, p + 1));
-}
-
 /* _subject(v, toks, partial): 0 with the span and *pronoun, or R_MORE / R_NONE /
    R_FALLBACK */
 static int
@@ -2261,6 +2311,65 @@ done:
     return res;
 }
 
+/* ---- _Doc._before: the frame between a cue and an opening mark ---- */
+
+/* the punctuation that may end the frame 'He said: "…"' */
+static const Py_UCS4 BEFORE_PUNCT[] = {':', ',', 0x2014, 0x2013, '-'};
+
+/* before(text, low, b, o, source): whether the frame text[b:o] between a cue ending at ``b``
+   and the opening mark at ``o`` lets the cue introduce the quote (_Doc._before_frame): for
+   a source cue ("according to X:"), some words then a final ":" / "," / dash; for a verb
+   cue, at most six words (no "that", no verb, no "if"/"whether"/…, nothing but words) and,
+   when there are any, a final punctuation mark. The frame is never read past its eighth
+   token for a verb cue, nor past ``o`` */
+static PyObject *
+Scanner_before(Scanner *sc, PyObject *const *args, Py_ssize_t nargs)
+{
+    Py_ssize_t b, o;
+    Txt t, low;
+    if (nargs != 5 || txt_init(&t, args[0]) < 0 || txt_init(&low, args[1]) < 0
+        || arg_ssize(args[2], &b) < 0 || arg_ssize(args[3], &o) < 0) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "before(text, low, b, o, source)");
+        return NULL;
+    }
+    if (sc->a_source == NULL || low.n != t.n || b < 0 || o < b || o > t.n) {
+        PyErr_SetString(PyExc_ValueError, "bad arguments");
+        return NULL;
+    }
+    int source = PyObject_IsTrue(args[4]);
+    if (source < 0)
+        return NULL;
+    if (find_char(&t, '\n', b, o) != -1)
+        Py_RETURN_FALSE;
+    /* the tokens are read one at a time; only the last one read can be the final mark */
+    Py_ssize_t n = 0, p = b, ts, te, ls = -1, le = -1;
+    int bad = 0; /* some token before the last one read fails a verb cue's checks */
+    int last_bad = 0;
+    while (next_token(&t, p, o, &ts, &te)) {
+        n++;
+        if (!source && n == 8)
+            Py_RETURN_FALSE; /* more than six words and a mark */
+        if (last_bad)
+            bad = 1;
+        if (!source) {
+            uint32_t m = wclass(sc, &low, ts, te);
+            last_bad = !Py_UNICODE_ISALNUM(CH(&t, ts))
+                       || (m & (B(C_THAT) | B(C_VERBISH) | B(C_EMBEDDED_QUESTION)));
+        }
+        ls = ts;
+        le = te;
+        p = te;
+    }
+    int punct = n > 0 && tok_is_char(&low, ls, le, BEFORE_PUNCT, 5);
+    Py_ssize_t words = punct ? n - 1 : n;
+    if (source)
+        return PyBool_FromLong(words > 0 && punct);
+    if (!punct && last_bad)
+        bad = 1;
+    return PyBool_FromLong(words <= 6 && !bad && (words == 0 || punct));
+}
+
 static PyMethodDef Scanner_methods[] = {
     {"cues", (PyCFunction)Scanner_cues, METH_VARARGS,
      "cues(low) -> (list of (start, end, cue), phrase spans or None)"},
@@ -2272,6 +2381,8 @@ static PyMethodDef Scanner_methods[] = {
      "that_or_bare(text, low, b, bare, object, ends) -> int or None (as _Doc._that_or_bare)"},
     {"subject_before", (PyCFunction)(void (*)(void))Scanner_subject_before, METH_FASTCALL,
      "subject_before(text, low, v, floor, whole) -> (span, mode) or the fallback object"},
+    {"before", (PyCFunction)(void (*)(void))Scanner_before, METH_FASTCALL,
+     "before(text, low, b, o, source) -> bool (as _Doc._before_frame)"},
     {"after", (PyCFunction)(void (*)(void))Scanner_after, METH_FASTCALL,
      "after(text, low, p, a, q_start, q_end, cue) -> None, True, (span, mode) or the fallback"},
     {"find_cuts", (PyCFunction)(void (*)(void))Scanner_find_cuts, METH_FASTCALL,
@@ -2304,7 +2415,7 @@ static PyMethodDef module_methods[] = {
 static struct PyModuleDef moduledef = {
     PyModuleDef_HEAD_INIT, "newskit_quotes._speedups",
     "Optional C accelerator of the quotes component (the Python code is the reference).",
-    -1, module_methods,
+    -1, module_methods, NULL, NULL, NULL, NULL,
 };
 
 PyMODINIT_FUNC

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import newskit
@@ -268,3 +268,106 @@ def test_a_stale_build_without_a_needed_method_leaves_the_work_to_python(monkeyp
     assert _finder._load_accelerator(fast) is not None
     monkeypatch.setattr(_finder, "_SCANNER_API", _finder._SCANNER_API + ("no_such_method",))
     assert _finder._load_accelerator(fast) is None
+
+
+#: letters of small invented lexicons: words of one, two and more letters sharing prefixes,
+#: and a non-ASCII letter (which turns the prefix filters off for a word that starts with it)
+_LEX_WORDS = st.lists(
+    st.text(alphabet="abstoé", min_size=1, max_size=4), min_size=1, max_size=6, unique=True
+)
+_LEX_PIECES = ["a", "b", "s", "t", "o", "é", "É", "1", "_", " ", "  ", ".", "-", "'", "\n",
+               "’", "x", "ß", "😀"]
+
+
+@st.composite
+def _lexicon_and_text(draw):
+    """A small lexicon and a text made of its words, their prefixes and extensions."""
+    words = draw(_LEX_WORDS)
+    near = sorted({p for w in words for p in (w, w[:2], w[:3], w + "a", w + "1", w + "é")})
+    text = "".join(draw(st.lists(st.sampled_from(near + _LEX_PIECES), max_size=40)))
+    return words, text
+
+
+def _reference_cues(words: list[str], low: str) -> list[tuple[int, int, str]]:
+    """The trigger words found by the pattern the pure-Python component compiles."""
+    import re
+
+    from newskit_quotes._text import trie_pattern
+
+    rx = re.compile(r"[^0-9A-Za-z](" + trie_pattern(words) + r")(?![^\W_])")
+    m0 = rx.match(" " + low[: max(map(len, words)) + 2])
+    found = [(0, m0.end() - 1, m0.group(1))] if m0 is not None else []
+    found += [(m.start() + 1, m.end(), m.group(1)) for m in rx.finditer(low) if not low[m.start()].isalnum()]
+    return found
+
+
+@needs_ext
+@settings(max_examples=500, deadline=None)
+@given(_lexicon_and_text())
+@example((["to", "tab"], "a to a, tab."))  # a two-letter word before a space
+@example((["s", "sat"], "as sa sat s."))  # a one-letter word
+@example((["éta", "ta"], "é ta éta"))  # a non-ASCII first letter
+def test_the_cue_scan_and_its_prefix_filters_agree_with_the_pattern(lexicon):
+    # the scan skips a word start unless its first two and three characters begin some
+    # word (a two-letter word lets through anything but a letter or digit): any lexicon,
+    # including one- and two-letter words and non-ASCII letters, finds what the pattern finds
+    words, text = lexicon
+    scanner = EXT.Scanner(list(words), list(words), [None] * len(words))
+    low = _safe_lower(text)
+    got, spans = scanner.cues(low)
+    assert spans is None
+    assert got == _reference_cues(words, low)
+
+
+@needs_ext
+@settings(max_examples=500, deadline=None)
+@given(TEXTS, st.integers(min_value=0, max_value=400), st.integers(min_value=0, max_value=400),
+       st.booleans())
+def test_the_frame_before_a_mark_agrees_with_python(text, x, y, source):
+    # any stretch of text as the frame between a cue and an opening mark, for a verb cue
+    # (at most six words, no verb, "that" or "whether", a final mark) and a source cue
+    fd, sd, _ = _docs(text)
+    b, o = sorted((min(x, len(text)), min(y, len(text))))
+    assert fd.fast.before(text, fd.low, b, o, source) == sd._before_frame(b, o, source)
+
+
+@needs_ext
+def test_the_frame_before_a_mark_reads_its_words():
+    fast, _ = _FINDERS
+    scanner = fast._accel.scanner
+    for text, source, expected in [
+        ('He told the BBC: "We will win."', False, True),
+        ('He said "We will win."', False, True),
+        ('He told the BBC "We will win."', False, False),  # words and no final mark
+        ('He asked whether: "We will win."', False, False),  # an embedded question
+        ('He said that: "We will win."', False, False),
+        ('He said to all of the people in town: "We will win."', False, False),  # 7 words
+        ('He said\nto them: "We will win."', False, False),  # a new line
+        ('According to the minister, "we will win."', True, True),
+        ('According to "we will win."', True, False),  # no words after the source cue
+        ('According to the minister "we will win."', True, False),  # no final mark
+    ]:
+        cue = "according to" if source else text.split()[1]
+        b = text.lower().index(cue) + len(cue)
+        o = text.index('"')
+        assert scanner.before(text, text.lower(), b, o, source) is expected, text
+
+
+@needs_ext
+def test_the_frame_before_a_mark_rejects_bad_arguments():
+    fast, _ = _FINDERS
+    scanner = fast._accel.scanner
+    text = 'He said: "We will win."'
+    for args in [
+        (text, text.lower(), 9, 7, False),  # the mark before the cue
+        (text, text.lower(), 7, len(text) + 1, False),  # past the end
+        (text, text.lower()[:-1], 7, 9, False),  # texts of different lengths
+        (text, text.lower(), -1, 9, False),
+    ]:
+        with pytest.raises(ValueError):
+            scanner.before(*args)
+    with pytest.raises(TypeError):
+        scanner.before(text, text.lower(), 7)
+    unset = EXT.Scanner(["said"], [None], [None])  # classes never set: no word tables
+    with pytest.raises(ValueError):
+        unset.before(text, text.lower(), 7, 9, False)

@@ -13,7 +13,7 @@ import pytest
 
 from newskit import Document, FindingView
 from newskit_quotes import QuotesConfig
-from newskit_quotes._finder import QuoteFinder
+from newskit_quotes._finder import _CLASSES, QuoteFinder
 from newskit_quotes._lexicon import load_lexicon
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -47,6 +47,8 @@ def test_a_scanner_used_before_it_is_set_up_raises_instead_of_crashing():
         scanner.subject_before("he said", "he said", 3, 0, True)
     with pytest.raises(ValueError):
         scanner.find_cuts("he said", "he said", [], [], [])
+    with pytest.raises(ValueError):
+        scanner.before('he said: "no"', 'he said: "no"', 7, 9, False)
     assert scanner.is_noun_use("the said", "the said", 4, 0) is False
 
 
@@ -123,13 +125,15 @@ def test_a_forked_process_inherits_a_working_accelerator():
 
 def test_a_scanner_whose_word_classes_failed_to_load_stays_unusable():
     scanner = EXT.Scanner(["said"], [None], [None])
-    classes = [[] for _ in range(31)]
+    classes = [[] for _ in _CLASSES]
     classes[3] = ["ok", 42]  # not a str: set_classes fails half-way
     with pytest.raises(TypeError):
         scanner.set_classes(classes, object(), "np", "pronoun", "none")
     with pytest.raises(RuntimeError):
-        scanner.set_classes([[] for _ in range(31)], object(), "np", "pronoun", "none")
+        scanner.set_classes([[] for _ in _CLASSES], object(), "np", "pronoun", "none")
     with pytest.raises(ValueError):  # instead of using the missing fallback object
         scanner.subject_before("and he said", "and he said", 7, 0, True)
     with pytest.raises(ValueError):
         scanner.find_cuts("he said", "he said", [], [], [])
+    with pytest.raises(ValueError):
+        scanner.before('he said: "no"', 'he said: "no"', 7, 9, False)
