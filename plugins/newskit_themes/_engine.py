@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import threading
 import zlib
 from bisect import bisect_left
 from collections import defaultdict
@@ -288,6 +289,8 @@ class ThemeTagger:
         self._zcut = -math.inf if th <= 0 else (30.0 if th >= 1 else math.log(th / (1 - th)) - 1e-9)
         # scores below this cannot reach the threshold (ratio 1, generous distinct count)
         self.min_score = self._min_score(config.threshold)
+        self._lock: Any = None
+        self._lock_pid = -1
         #: the C engine (``_speedups.Engine``) when the accelerator is built and wanted
         self._c: Any = self._build_c() if accelerate and _USE_SPEEDUPS else None
 
@@ -468,7 +471,8 @@ class ThemeTagger:
         a group is ``(kind, key, F, first)`` where ``F`` is the saturated, position-weighted
         count and ``first`` locates the first occurrence (token indices) in the text.
         """
-        S, dcount, groups, gpairs, toks, line = self._score(text, title, entities)
+        with self._guard():
+            S, dcount, groups, gpairs, toks, line = self._score(text, title, entities)
         return {"score": {t: S[t] for t in dcount}, "distinct": dcount, "groups": groups,
                 "gpairs": gpairs, "contrib": _contributions(dcount, groups, gpairs),
                 "toks": toks, "line": line}
@@ -954,6 +958,24 @@ class ThemeTagger:
         return sorted(chosen.values(), key=lambda c: (-c["confidence"], -c["score"], c["term"].code))
 
     def findings(self, text: str, title: str | None, entities: Sequence[Any] = ()) -> list[newskit.Finding]:
+        """The theme findings of one document (safe to call from several threads)."""
+        with self._guard():
+            return self._findings(text, title, entities)
+
+    def _guard(self) -> Any:
+        """The lock of this tagger's word caches, one per process.
+
+        Both paths fill the caches as they meet new words (the C engine through
+        ``_describe``), several dictionaries and lists at a time; calls from several
+        threads therefore take turns (they would anyway: neither path releases the GIL).
+        A forked child makes its own lock, as a thread of the parent may have held it.
+        """
+        pid = os.getpid()
+        if self._lock_pid != pid:
+            self._lock, self._lock_pid = threading.RLock(), pid
+        return self._lock
+
+    def _findings(self, text: str, title: str | None, entities: Sequence[Any] = ()) -> list[newskit.Finding]:
         if not self.story:
             return self._findings_fast(text, title, entities)
         chosen = self.select(self.candidates(text, title, entities))

@@ -109,10 +109,12 @@ def test_a_call_made_while_the_engine_runs_leaves_its_tables_alone(rules, slow):
     assert state["wrong"] == 0 and wrong == 0
 
 
-def test_threads_sharing_one_component_get_the_serial_findings(rules, slow):
+@pytest.mark.parametrize("accelerate", [True, False], ids=["c", "python"])
+def test_threads_sharing_one_component_get_the_serial_findings(rules, slow, accelerate):
+    # Both paths fill shared word caches; a thread's call must not see another's half-done.
     texts = _texts()
     want = [_plain(slow.findings(t, None)) for t in texts]
-    shared = _engine.ThemeTagger(CONFIG, rules)  # a cold engine: every thread meets new words
+    shared = _engine.ThemeTagger(CONFIG, rules, accelerate=accelerate)  # cold: every thread meets new words
     got: dict[int, list] = {}
     errors: list[BaseException] = []
     interval = sys.getswitchinterval()
