@@ -28,7 +28,7 @@ class ThemesConfig:
     """Settings of the ``themes`` component."""
 
     #: Lowest calibrated confidence a theme needs to be reported (0 to 1).
-    threshold: float = attrs.field(default=0.5, converter=float, validator=_unit)
+    threshold: float = attrs.field(default=0.6, converter=float, validator=_unit)
     #: Most themes reported per document, ancestors included (the broader terms of a
     #: reported theme are always reported with it).
     max_tags: int = attrs.field(default=15, converter=int, validator=_positive)

@@ -93,7 +93,7 @@ def test_a_cyclone_is_a_weather_phenomenon():
 
 def test_an_endangered_language_is_not_an_endangered_species():
     assert ENDANGERED_SPECIES not in probe("Only 300 people still speak the endangered language, linguists say.")
-    assert ENDANGERED_SPECIES in themes("The endangered turtles nest on only two beaches, conservationists say.")
+    assert probe("The endangered turtles nest on only two beaches, conservationists say.").get(ENDANGERED_SPECIES, 0) > 0
 
 
 def test_the_sports_tribunal_is_sport_discipline_not_the_courts():
