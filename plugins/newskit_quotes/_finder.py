@@ -68,6 +68,8 @@ _WORD_STRIP = ".,;:'\"“”‘’()"
 #: words that open an embedded question: a verb cue before them does not introduce the quote
 #: that follows ('asked whether "…"')
 _EMBEDDED_QUESTION = ("if", "whether", "what", "how", "why", "when")
+#: noun-phrase stop words that may still open a phrase after a cue ("said this week")
+_NP_FIRST_KEPT = ("this",)
 #: words allowed between a cue verb and "that" ("told reporters in Moscow on Monday that")
 _GAP = 8
 
@@ -242,6 +244,7 @@ _CLASSES = (
     "stop_back", "relative", "relative_stop", "generic_heads", "np_stop_kept", "of_about",
     "and_but", "appositive_end", "the_a", "that", "comma", "one", "i", "noun_endings",
     "clause_joins", "auxiliaries", "subject_end", "strip", "embedded_question",
+    "np_stop_forward", "np_stop_first",
 )
 #: the words of the literal tests in ``_Doc``'s checks, named for the C accelerator
 _LITERALS: dict[str, tuple[str, ...]] = {
@@ -274,6 +277,7 @@ def _class_words(finder: "QuoteFinder", name: str) -> list[str]:
         "forms": lex.forms, "verbish": finder.verbish, "stop_back": finder.stop_back,
         "pronouns": lex.pronouns, "listeners": _LISTENERS,
         "not_clause_start": _NOT_CLAUSE_START, "relative_tokens": _RELATIVE, "be": _BE,
+        "np_stop_first": lex.np_stop - frozenset(_NP_FIRST_KEPT),
     }
     if name in _LITERALS:
         return list(_LITERALS[name])
@@ -318,7 +322,7 @@ def _load_accelerator(finder: "QuoteFinder") -> _Accelerator | None:
 
 #: the ``Scanner`` methods this module calls
 _SCANNER_API = ("cues", "set_classes", "is_noun_use", "that_or_bare", "subject_before",
-                "find_cuts", "after", "before")
+                "find_cuts", "after", "before", "np_forward")
 
 
 def _cue_order(c: tuple[int, int, Cue]) -> tuple[int, int]:
@@ -610,6 +614,8 @@ class _Doc:
 
     def np_forward(self, pos: int, limit: int) -> tuple[int, int] | None:
         """The noun phrase starting at ``pos`` ("said Jane Doe, …", "according to X, …")."""
+        if self.fast is not None:
+            return self.fast.np_forward(self.text, self.low, pos, limit)
         lex = self.lex
         # only the first ten tokens are ever read
         toks = islice(map(_span, TOKEN.finditer(self.text, pos, min(limit, pos + 100))), 10)
@@ -624,7 +630,7 @@ class _Doc:
                     continue
                 break
             if start == -1:
-                if w in lex.np_stop and w not in ("this",) or w in lex.forms:
+                if w in lex.np_stop and w not in _NP_FIRST_KEPT or w in lex.forms:
                     return None
                 start = a
                 end = b

@@ -666,7 +666,7 @@ typedef struct {
 struct WEntry {
     uint64_t hash;
     Py_ssize_t off, len; /* in wpool; len 0: an empty slot */
-    uint32_t mask;
+    uint64_t mask;
 };
 
 typedef struct {
@@ -704,7 +704,7 @@ typedef struct {
     Py_ssize_t wpool_n, wpool_cap;
     Py_ssize_t max_wlen;
     /* the longest word of each class */
-    Py_ssize_t cls_maxlen[32];
+    Py_ssize_t cls_maxlen[64];
     /* the words of the RELATIVE and THAT classes (searched as substrings) */
     Py_ssize_t *rel_off, *rel_len;
     Py_ssize_t n_rel;
@@ -1167,9 +1167,10 @@ enum {
     C_STOP_BACK, C_RELATIVE, C_RELATIVE_STOP, C_GENERIC_HEADS, C_NP_STOP_KEPT, C_OF_ABOUT,
     C_AND_BUT, C_APPOSITIVE_END, C_THE_A, C_THAT, C_COMMA, C_ONE, C_I, C_NOUN_ENDINGS,
     C_CLAUSE_JOINS, C_AUXILIARIES, C_SUBJECT_END, C_STRIP, C_EMBEDDED_QUESTION,
-    N_CLASSES
+    C_NP_STOP_FORWARD, C_NP_STOP_FIRST,
+    N_CLASSES /* at most 64: the class bits of a word are a uint64_t */
 };
-#define B(c) (1u << (c))
+#define B(c) ((uint64_t)1 << (c))
 
 static int contains_any(Scanner *sc, Txt *low, Py_ssize_t lo, Py_ssize_t v, Py_ssize_t *offs,
                         Py_ssize_t *lens, Py_ssize_t count);
@@ -1186,7 +1187,7 @@ hash_chars(Txt *t, Py_ssize_t a, Py_ssize_t b)
 }
 
 /* the class bits of ``low[a:b]`` (0 for a word in no class) */
-static uint32_t
+static uint64_t
 wclass(Scanner *s, Txt *low, Py_ssize_t a, Py_ssize_t b)
 {
     Py_ssize_t len = b - a;
@@ -1608,10 +1609,10 @@ that_or_bare(Scanner *sc, Txt *t, Txt *low, Py_ssize_t b, int bare, int object, 
         Py_ssize_t lim = L < GAP + 1 ? L : GAP + 1;
         for (Py_ssize_t idx = 0; idx < lim; idx++) {
             Py_ssize_t s = tk.s[idx], e = tk.e[idx];
-            uint32_t m = wclass(sc, low, s, e);
+            uint64_t m = wclass(sc, low, s, e);
             if (m & B(C_THAT)) {
                 if (have_first) {
-                    uint32_t fm = wclass(sc, low, fs, fe);
+                    uint64_t fm = wclass(sc, low, fs, fe);
                     if (!(object || (fm & B(C_ADVERBIAL_START)) || low_endswith2(low, fs, fe, 'l', 'y')))
                         break;
                 }
@@ -1641,7 +1642,7 @@ that_or_bare(Scanner *sc, Txt *t, Txt *low, Py_ssize_t b, int bare, int object, 
         goto done;
     Py_ssize_t i = 0;
     if (object) {
-        uint32_t m = wclass(sc, low, tk.s[0], tk.e[0]);
+        uint64_t m = wclass(sc, low, tk.s[0], tk.e[0]);
         if (m & B(C_LISTENERS))
             i = 1;
         else if ((m & B(C_THE_A)) && L > 2 && ISUPPER(CH(t, tk.s[1]))) {
@@ -1660,7 +1661,7 @@ that_or_bare(Scanner *sc, Txt *t, Txt *low, Py_ssize_t b, int bare, int object, 
     if (i >= L)
         goto done;
     Py_ssize_t s0 = tk.s[i], e0 = tk.e[i];
-    uint32_t m0 = wclass(sc, low, s0, e0);
+    uint64_t m0 = wclass(sc, low, s0, e0);
     if (!ISALNUM(CH(t, s0)) || (m0 & (B(C_NP_LINK) | B(C_NOT_CLAUSE_START))))
         goto done;
     if ((m0 & B(C_FORMS)) || ((m0 & B(C_NP_STOP)) && !(m0 & B(C_NP_STOP_KEPT))))
@@ -1678,7 +1679,7 @@ that_or_bare(Scanner *sc, Txt *t, Txt *low, Py_ssize_t b, int bare, int object, 
         count++;
         if (count > 9)
             break;
-        uint32_t m = wclass(sc, low, s, e);
+        uint64_t m = wclass(sc, low, s, e);
         if (m & B(C_RELATIVE_TOKENS))
             break;
         if ((m & (B(C_FINITE) | B(C_FORMS)))
@@ -1733,7 +1734,7 @@ static int
 np_back(Scanner *sc, Txt *t, Txt *low, Toks *tk, Py_ssize_t i, int partial, Py_ssize_t *ss,
         Py_ssize_t *se)
 {
-    uint32_t m = wclass(sc, low, tk->s[i], tk->e[i]);
+    uint64_t m = wclass(sc, low, tk->s[i], tk->e[i]);
     if (!ISALNUM(CH(t, tk->s[i])) || (m & (B(C_NP_STOP) | B(C_FINITE) | B(C_NP_LINK)))
         || ((m & B(C_DETERMINERS)) && !(m & B(C_ONE))))
         return R_NOTHING;
@@ -1743,7 +1744,7 @@ np_back(Scanner *sc, Txt *t, Txt *low, Toks *tk, Py_ssize_t i, int partial, Py_s
         Py_ssize_t a = tk->s[k], b = tk->e[k];
         if (!ISALNUM(CH(t, a)))
             break;
-        uint32_t w = wclass(sc, low, a, b);
+        uint64_t w = wclass(sc, low, a, b);
         if (w & B(C_NP_LINK)) {
             if (k == 0) {
                 if (partial)
@@ -1815,7 +1816,7 @@ relative_head(Scanner *sc, Txt *t, Txt *low, Toks *tk, Py_ssize_t i, int has_spa
     Py_ssize_t k = i;
     while (k >= 0 && i - k < 16) {
         Py_ssize_t a = tk->s[k], b = tk->e[k];
-        uint32_t w = wclass(sc, low, a, b);
+        uint64_t w = wclass(sc, low, a, b);
         if (!ISALNUM(CH(t, a)) || (w & B(C_RELATIVE_STOP)))
             return R_NOTHING;
         if (w & B(C_RELATIVE)) {
@@ -1845,7 +1846,7 @@ subject(Scanner *sc, Txt *t, Txt *low, Py_ssize_t v, Toks *tk, int partial, Py_s
     Py_ssize_t i = tk->n - 1;
     while (i >= 0) {
         Py_ssize_t a = tk->s[i], b = tk->e[i];
-        uint32_t w = wclass(sc, low, a, b);
+        uint64_t w = wclass(sc, low, a, b);
         if (w & B(C_BE))
             return R_FALLBACK; /* a passive may follow: _participle_at decides */
         if ((w & B(C_SKIP_BEFORE_VERB))
@@ -1858,7 +1859,7 @@ subject(Scanner *sc, Txt *t, Txt *low, Py_ssize_t v, Toks *tk, int partial, Py_s
     }
     if (i < 0)
         return partial ? R_MORE : R_NONE;
-    uint32_t w = wclass(sc, low, tk->s[i], tk->e[i]);
+    uint64_t w = wclass(sc, low, tk->s[i], tk->e[i]);
     if (w & B(C_COMMA))
         return R_FALLBACK; /* an apposition ("Smith, 54, said"): Python reads it */
     if (w & B(C_PRONOUNS)) {
@@ -1993,7 +1994,7 @@ parenthetical_close(Scanner *sc, Txt *t, Txt *low, PyObject *ends, Py_ssize_t b,
         w++;
     if (w <= v || !Py_UNICODE_ISLOWER(CH(t, v)))
         return 0;
-    uint32_t m = wclass(sc, low, v, w);
+    uint64_t m = wclass(sc, low, v, w);
     if (m & B(C_AUXILIARIES))
         return 0;
     if ((m & B(C_SUBJECT_END)) || (w - v > 4 && low_endswith2(low, v, w, 'e', 'd'))) {
@@ -2285,7 +2286,7 @@ Scanner_after(Scanner *sc, PyObject *const *args, Py_ssize_t nargs)
         goto done;
     }
     for (Py_ssize_t i = f0; i < tk.n; i++) {
-        uint32_t m = wclass(sc, &low, tk.s[i], tk.e[i]);
+        uint64_t m = wclass(sc, &low, tk.s[i], tk.e[i]);
         if (tok_is_char(&low, tk.s[i], tk.e[i], AFTER_STOP, 11) || (m & B(C_FORMS))
             || ((m & B(C_NP_STOP)) && !(m & B(C_SKIP_BEFORE_VERB)))) {
             res = Py_NewRef(Py_None);
@@ -2353,7 +2354,7 @@ Scanner_before(Scanner *sc, PyObject *const *args, Py_ssize_t nargs)
         if (last_bad)
             bad = 1;
         if (!source) {
-            uint32_t m = wclass(sc, &low, ts, te);
+            uint64_t m = wclass(sc, &low, ts, te);
             last_bad = !Py_UNICODE_ISALNUM(CH(&t, ts))
                        || (m & (B(C_THAT) | B(C_VERBISH) | B(C_EMBEDDED_QUESTION)));
         }
@@ -2370,6 +2371,84 @@ Scanner_before(Scanner *sc, PyObject *const *args, Py_ssize_t nargs)
     return PyBool_FromLong(words <= 6 && !bad && (words == 0 || punct));
 }
 
+/* ---- _Doc.np_forward: the noun phrase after a cue ("said Jane Doe, …") ---- */
+
+/* the noun phrase starting at ``pos`` within its first ten tokens, read no further than
+   ``limit`` nor 100 characters: 1 with its span, or 0 */
+static int
+np_forward(Scanner *sc, Txt *t, Txt *low, Py_ssize_t pos, Py_ssize_t limit, Py_ssize_t *ps,
+           Py_ssize_t *pe)
+{
+    Py_ssize_t stop = limit < pos + 100 ? limit : pos + 100;
+    if (stop > t->n)
+        stop = t->n;
+    Py_ssize_t start = -1, end = -1, p = pos, ts, te;
+    int count = 0;
+    while (count < 10 && next_token(t, p, stop, &ts, &te)) {
+        count++;
+        p = te;
+        Py_UCS4 c = CH(t, ts);
+        if (!Py_UNICODE_ISALNUM(c)) {
+            /* an apostrophe inside the phrase ("the workers' union") */
+            if (te - ts == 1 && (CH(low, ts) == '\'' || CH(low, ts) == 0x2019) && end != -1)
+                continue;
+            break;
+        }
+        uint64_t m = wclass(sc, low, ts, te);
+        if (start == -1) {
+            if (m & (B(C_NP_STOP_FIRST) | B(C_FORMS)))
+                return 0;
+            start = ts;
+            end = te;
+            continue;
+        }
+        if (m & (B(C_NP_STOP_FORWARD) | B(C_FORMS) | B(C_FINITE)))
+            break;
+        if (te - ts > 4 && low_endswith2(low, ts, te, 'e', 'd') && Py_UNICODE_ISLOWER(c))
+            break;
+        end = te;
+    }
+    if (start == -1)
+        return 0;
+    /* drop trailing linking words and determiners ("officials in"): the last
+       whitespace-separated piece, lower-cased (``low``'s slice: the two differ only in
+       characters no class word holds) */
+    for (;;) {
+        Py_ssize_t cs = end;
+        while (cs > start && !ISSPACE(CH(t, cs - 1)))
+            cs--;
+        if (cs == start || !(wclass(sc, low, cs, end) & (B(C_NP_LINK) | B(C_DETERMINERS))))
+            break;
+        while (cs > start && ISSPACE(CH(t, cs - 1)))
+            cs--;
+        end = cs;
+    }
+    *ps = start;
+    *pe = end;
+    return 1;
+}
+
+/* np_forward(text, low, pos, limit) -> (start, end) or None (as _Doc.np_forward) */
+static PyObject *
+Scanner_np_forward(Scanner *sc, PyObject *const *args, Py_ssize_t nargs)
+{
+    Py_ssize_t pos, limit, s, e;
+    Txt t, low;
+    if (nargs != 4 || txt_init(&t, args[0]) < 0 || txt_init(&low, args[1]) < 0
+        || arg_ssize(args[2], &pos) < 0 || arg_ssize(args[3], &limit) < 0) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "np_forward(text, low, pos, limit)");
+        return NULL;
+    }
+    if (sc->a_source == NULL || low.n != t.n || pos < 0 || pos > t.n) {
+        PyErr_SetString(PyExc_ValueError, "bad arguments");
+        return NULL;
+    }
+    if (!np_forward(sc, &t, &low, pos, limit, &s, &e))
+        Py_RETURN_NONE;
+    return Py_BuildValue("(nn)", s, e);
+}
+
 static PyMethodDef Scanner_methods[] = {
     {"cues", (PyCFunction)Scanner_cues, METH_VARARGS,
      "cues(low) -> (list of (start, end, cue), phrase spans or None)"},
@@ -2383,6 +2462,8 @@ static PyMethodDef Scanner_methods[] = {
      "subject_before(text, low, v, floor, whole) -> (span, mode) or the fallback object"},
     {"before", (PyCFunction)(void (*)(void))Scanner_before, METH_FASTCALL,
      "before(text, low, b, o, source) -> bool (as _Doc._before_frame)"},
+    {"np_forward", (PyCFunction)(void (*)(void))Scanner_np_forward, METH_FASTCALL,
+     "np_forward(text, low, pos, limit) -> (start, end) or None (as _Doc.np_forward)"},
     {"after", (PyCFunction)(void (*)(void))Scanner_after, METH_FASTCALL,
      "after(text, low, p, a, q_start, q_end, cue) -> None, True, (span, mode) or the fallback"},
     {"find_cuts", (PyCFunction)(void (*)(void))Scanner_find_cuts, METH_FASTCALL,

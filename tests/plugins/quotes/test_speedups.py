@@ -371,3 +371,52 @@ def test_the_frame_before_a_mark_rejects_bad_arguments():
     unset = EXT.Scanner(["said"], [None], [None])  # classes never set: no word tables
     with pytest.raises(ValueError):
         unset.before(text, text.lower(), 7, 9, False)
+
+
+@needs_ext
+@settings(max_examples=500, deadline=None)
+@given(TEXTS, st.integers(min_value=0, max_value=400), st.integers(min_value=-5, max_value=500))
+def test_the_noun_phrase_after_a_cue_agrees_with_python(text, x, limit):
+    # from any position, with any limit (before it, inside the text, past its end): the
+    # first ten tokens, the stop words (the word classes past the 32nd bit included) and the
+    # trailing linking words ("officials in") give the same phrase
+    fd, sd, _ = _docs(text)
+    pos = min(x, len(text))
+    assert fd.np_forward(pos, limit) == sd.np_forward(pos, limit)
+
+
+@needs_ext
+def test_the_noun_phrase_after_a_cue_reads_its_words():
+    fd, sd, _ = _docs("")
+    for text, expected in [
+        ('"We will win," said Jane Doe, the minister.', "Jane Doe"),
+        ('"We will win," said this week the minister.', "this week the minister"),
+        ('"We will win," said the workers\' union leader in Leeds.', "the workers' union leader"),
+        ('"We will win," said officials in', "officials"),
+        ('"We will win," said the officials who were there.', "the officials"),
+        ('"We will win," said he', "he"),
+    ]:
+        fd, sd, _ = _docs(text)
+        b = text.index("said") + 4
+        got = fd.np_forward(b, len(text))
+        assert got == sd.np_forward(b, len(text))
+        assert got is not None and text[got[0] : got[1]] == expected, text
+    fd, sd, _ = _docs('"We will win," said that the war is over.')
+    assert fd.np_forward(19, 40) is None is sd.np_forward(19, 40)  # a stop word first
+
+
+@needs_ext
+def test_the_noun_phrase_after_a_cue_rejects_bad_arguments():
+    fast, _ = _FINDERS
+    scanner = fast._accel.scanner
+    text = '"Yes," said Jane Doe.'
+    for args in [(text, text.lower(), -1, 10), (text, text.lower(), len(text) + 1, 30),
+                 (text, text.lower()[:-1], 11, 20)]:
+        with pytest.raises(ValueError):
+            scanner.np_forward(*args)
+    with pytest.raises(TypeError):
+        scanner.np_forward(text, text.lower(), 11)
+    assert scanner.np_forward(text, text.lower(), 11, len(text)) == (12, 20)
+    unset = EXT.Scanner(["said"], [None], [None])  # classes never set: no word tables
+    with pytest.raises(ValueError):
+        unset.np_forward(text, text.lower(), 11, len(text))
