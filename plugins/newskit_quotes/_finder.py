@@ -322,7 +322,7 @@ def _load_accelerator(finder: "QuoteFinder") -> _Accelerator | None:
 
 #: the ``Scanner`` methods this module calls
 _SCANNER_API = ("cues", "set_classes", "is_noun_use", "that_or_bare", "subject_before",
-                "find_cuts", "after", "before", "np_forward")
+                "find_cuts", "after", "before", "np_forward", "inverted_rest")
 
 
 def _cue_order(c: tuple[int, int, Cue]) -> tuple[int, int]:
@@ -1193,21 +1193,12 @@ class _Doc:
         if text[comma - 1] in _QUOTE_CHARS:
             return None  # '"…," he said' belongs to the direct quote
         # after the cue: at most a few words of adverbial, then the end or ", rest of the sentence"
-        rest = map(_span, TOKEN.finditer(text, frame_end, min(se + 1, frame_end + 90)))
-        second: tuple[int, int] | None = None
-        for idx, (s, e) in enumerate(rest):  # read lazily: the loop stops early
-            w = low[s:e]
-            if w == ",":
-                tail = s + 1
-                while tail < se and text[tail] == " ":
-                    tail += 1
-                if se - tail > 3:
-                    second = (tail, se)
-                break
-            if idx >= 7 or w in lex.finite or w in ("that",) or not text[s].isalnum() and w not in (".", "!", "?"):
-                if w in (".", "!", "?"):
-                    break
-                return None
+        if self.fast is not None:
+            second = self.fast.inverted_rest(text, low, frame_end, se)
+        else:
+            second = self._inverted_rest(frame_end, se)
+        if second is False:
+            return None
         if second is None and comma - ss < 8:
             return None
         parts = []
@@ -1228,6 +1219,29 @@ class _Doc:
                     e2 -= 1
                 parts.append((second[0], e2))
         return parts, sp, mode
+
+    def _inverted_rest(self, frame_end: int, se: int) -> tuple[int, int] | None | bool:
+        """After the frame of an inverted cue ("…, he said"), ending at ``frame_end``, in the
+        sentence ending at ``se``: at most seven tokens of adverbial, then the sentence's end
+        (``None``) or ", rest of the sentence" (its span, when longer than three
+        characters, else ``None``); ``False`` when something else follows (not a frame)."""
+        text = self.text
+        low = self.low
+        finite = self.lex.finite
+        # read lazily: the loop stops early
+        rest = map(_span, TOKEN.finditer(text, frame_end, min(se + 1, frame_end + 90)))
+        for idx, (s, e) in enumerate(rest):
+            w = low[s:e]
+            if w == ",":
+                tail = s + 1
+                while tail < se and text[tail] == " ":
+                    tail += 1
+                return (tail, se) if se - tail > 3 else None
+            if idx >= 7 or w in finite or w in ("that",) or not text[s].isalnum() and w not in (".", "!", "?"):
+                if w in (".", "!", "?"):
+                    return None
+                return False
+        return None
 
     def _clause_starts(self, s: int, e: int) -> bool:
         """Whether ``text[s:e]`` already holds a finite verb (so it is a whole clause)."""

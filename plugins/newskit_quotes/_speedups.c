@@ -2371,6 +2371,56 @@ Scanner_before(Scanner *sc, PyObject *const *args, Py_ssize_t nargs)
     return PyBool_FromLong(words <= 6 && !bad && (words == 0 || punct));
 }
 
+/* ---- _Doc._inverted: what follows the frame of ", X said" ---- */
+
+static const Py_UCS4 FINAL_PUNCT[] = {'.', '!', '?'};
+
+/* inverted_rest(text, low, frame_end, se): after the frame of an inverted cue ending at
+   ``frame_end``, in the sentence ending at ``se``, at most seven tokens of adverbial, then
+   the sentence's end or ", rest of the sentence": False (not an inverted cue), None (the
+   clause ends there) or the (start, end) of the clause going on after the comma
+   (_Doc._inverted_rest) */
+static PyObject *
+Scanner_inverted_rest(Scanner *sc, PyObject *const *args, Py_ssize_t nargs)
+{
+    Py_ssize_t fe, se;
+    Txt t, low;
+    if (nargs != 4 || txt_init(&t, args[0]) < 0 || txt_init(&low, args[1]) < 0
+        || arg_ssize(args[2], &fe) < 0 || arg_ssize(args[3], &se) < 0) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "inverted_rest(text, low, frame_end, se)");
+        return NULL;
+    }
+    if (sc->a_source == NULL || low.n != t.n || fe < 0 || fe > t.n || se < 0 || se > t.n) {
+        PyErr_SetString(PyExc_ValueError, "bad arguments");
+        return NULL;
+    }
+    Py_ssize_t stop = se + 1 < fe + 90 ? se + 1 : fe + 90;
+    if (stop > t.n)
+        stop = t.n;
+    Py_ssize_t p = fe, ts, te, idx = 0;
+    for (; next_token(&t, p, stop, &ts, &te); idx++, p = te) {
+        if (te - ts == 1 && CH(&low, ts) == ',') {
+            Py_ssize_t tail = ts + 1;
+            while (tail < se && CH(&t, tail) == ' ')
+                tail++;
+            if (se - tail > 3)
+                return Py_BuildValue("(nn)", tail, se);
+            Py_RETURN_NONE;
+        }
+        int final = tok_is_char(&low, ts, te, FINAL_PUNCT, 3);
+        if (idx >= 7 || (wclass(sc, &low, ts, te) & (B(C_FINITE) | B(C_THAT)))
+            || (!Py_UNICODE_ISALNUM(CH(&t, ts)) && !final)) {
+            if (final) /* the seventh token or later */
+                Py_RETURN_NONE;
+            Py_RETURN_FALSE;
+        }
+        /* a final mark among the first seven tokens (an abbreviation's period, "Mr.") is
+           read past */
+    }
+    Py_RETURN_NONE;
+}
+
 /* ---- _Doc.np_forward: the noun phrase after a cue ("said Jane Doe, …") ---- */
 
 /* the noun phrase starting at ``pos`` within its first ten tokens, read no further than
@@ -2464,6 +2514,9 @@ static PyMethodDef Scanner_methods[] = {
      "before(text, low, b, o, source) -> bool (as _Doc._before_frame)"},
     {"np_forward", (PyCFunction)(void (*)(void))Scanner_np_forward, METH_FASTCALL,
      "np_forward(text, low, pos, limit) -> (start, end) or None (as _Doc.np_forward)"},
+    {"inverted_rest", (PyCFunction)(void (*)(void))Scanner_inverted_rest, METH_FASTCALL,
+     "inverted_rest(text, low, frame_end, se) -> False, None or (start, end) "
+     "(as _Doc._inverted_rest)"},
     {"after", (PyCFunction)(void (*)(void))Scanner_after, METH_FASTCALL,
      "after(text, low, p, a, q_start, q_end, cue) -> None, True, (span, mode) or the fallback"},
     {"find_cuts", (PyCFunction)(void (*)(void))Scanner_find_cuts, METH_FASTCALL,

@@ -420,3 +420,38 @@ def test_the_noun_phrase_after_a_cue_rejects_bad_arguments():
     unset = EXT.Scanner(["said"], [None], [None])  # classes never set: no word tables
     with pytest.raises(ValueError):
         unset.np_forward(text, text.lower(), 11, len(text))
+
+
+@needs_ext
+@settings(max_examples=500, deadline=None)
+@given(TEXTS, st.integers(min_value=0, max_value=400), st.integers(min_value=0, max_value=400))
+def test_the_rest_after_an_inverted_frame_agrees_with_python(text, x, y):
+    # any stretch after ", X said" up to any sentence end: the adverbial tokens, a final
+    # mark, ", rest of the sentence", or something that makes it no frame
+    fd, sd, _ = _docs(text)
+    fe, se = min(x, len(text)), min(y, len(text))
+    got = fd.fast.inverted_rest(text, fd.low, fe, se)
+    assert got == sd._inverted_rest(fe, se) and type(got) is type(sd._inverted_rest(fe, se))
+
+
+@needs_ext
+def test_the_rest_after_an_inverted_frame_reads_its_words():
+    fast, _ = _FINDERS
+    scanner = fast._accel.scanner
+    for text, expected in [
+        ("The talks, he said on Monday, will resume in May.", (30, 48)),
+        ("The talks will resume, he said on Monday.", None),
+        ("The talks will resume, he said Mr. Smith had left.", False),  # a finite verb
+        ("The talks will resume, he said that the war was over.", False),
+        ("The talks will resume, he said in a long statement read out by his office.", False),
+        ("The talks, he said, end.", None),  # three characters or fewer after the comma
+    ]:
+        fe = text.index("said") + 4
+        se = len(text) - 1
+        assert scanner.inverted_rest(text, text.lower(), fe, se) == expected, text
+    with pytest.raises(ValueError):
+        scanner.inverted_rest(text, text.lower(), -1, 3)
+    with pytest.raises(ValueError):
+        scanner.inverted_rest(text, text.lower()[:-1], 3, 5)
+    with pytest.raises(TypeError):
+        scanner.inverted_rest(text, text.lower(), 3)
