@@ -26,9 +26,11 @@ typedef struct {
 } Txt;
 
 #define CH(t, i) PyUnicode_READ((t)->kind, (t)->data, (i))
-#define ISALNUM(c) Py_UNICODE_ISALNUM(c)
+/* ASCII first, by table (the Unicode predicates are function calls; on ASCII they agree
+   with [0-9A-Za-z] and [A-Za-z]) */
+#define ISALNUM(c) uni_isalnum(c)
 #define ISSPACE(c) Py_UNICODE_ISSPACE(c)
-#define ISALPHA(c) Py_UNICODE_ISALPHA(c)
+#define ISALPHA(c) uni_isalpha(c)
 #define ISUPPER(c) Py_UNICODE_ISUPPER(c)
 
 static int
@@ -125,6 +127,18 @@ static int
 is_ascii_letter(Py_UCS4 c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static inline int
+uni_isalnum(Py_UCS4 c)
+{
+    return c < 128 ? (ch_flags[c] & F_ASCII_ALNUM) != 0 : Py_UNICODE_ISALNUM(c);
+}
+
+static inline int
+uni_isalpha(Py_UCS4 c)
+{
+    return c < 128 ? is_ascii_letter(c) : Py_UNICODE_ISALPHA(c);
 }
 
 /* Python's ``text[start:stop]`` bounds for a possibly negative ``start`` (stop >= 0). */
@@ -710,6 +724,10 @@ typedef struct {
     Py_ssize_t n_rel;
     Py_ssize_t *that_off, *that_len;
     Py_ssize_t n_that;
+    /* the first characters of those words (bit c: some word starts with ASCII c), and
+       whether one starts with a non-ASCII character (then every position is tried) */
+    unsigned char rel_first[16], that_first[16];
+    int rel_wide, that_wide;
     PyObject *s_np, *s_pronoun, *s_none, *fallback;
     PyObject *a_participle, *a_source; /* attribute names of a Cue */
 } Scanner;
@@ -1173,7 +1191,8 @@ enum {
 #define B(c) ((uint64_t)1 << (c))
 
 static int contains_any(Scanner *sc, Txt *low, Py_ssize_t lo, Py_ssize_t v, Py_ssize_t *offs,
-                        Py_ssize_t *lens, Py_ssize_t count);
+                        Py_ssize_t *lens, Py_ssize_t count, const unsigned char *first,
+                        int wide);
 
 static uint64_t
 hash_chars(Txt *t, Py_ssize_t a, Py_ssize_t b)
@@ -1261,7 +1280,8 @@ wtab_add(Scanner *s, PyObject *word, int cls)
 
 /* the pool offsets and lengths of the words of one class (for substring searches) */
 static int
-class_words(Scanner *s, PyObject *list, Py_ssize_t **offs, Py_ssize_t **lens, Py_ssize_t *count)
+class_words(Scanner *s, PyObject *list, Py_ssize_t **offs, Py_ssize_t **lens, Py_ssize_t *count,
+            unsigned char *first, int *wide)
 {
     Py_ssize_t nr = PyList_GET_SIZE(list);
     *offs = PyMem_Calloc((size_t)(nr ? nr : 1), sizeof(Py_ssize_t));
@@ -1289,6 +1309,11 @@ class_words(Scanner *s, PyObject *list, Py_ssize_t **offs, Py_ssize_t **lens, Py
                     (*offs)[*count] = e->off;
                     (*lens)[*count] = e->len;
                     (*count)++;
+                    Py_UCS4 c0 = s->wpool[e->off];
+                    if (c0 >= 128)
+                        *wide = 1;
+                    else
+                        first[c0 >> 3] |= (unsigned char)(1u << (c0 & 7));
                     break;
                 }
             }
@@ -1340,9 +1365,9 @@ Scanner_set_classes(Scanner *s, PyObject *args)
                 return NULL;
     }
     if (class_words(s, PyList_GET_ITEM(classes, C_RELATIVE), &s->rel_off, &s->rel_len,
-                    &s->n_rel) < 0
+                    &s->n_rel, s->rel_first, &s->rel_wide) < 0
         || class_words(s, PyList_GET_ITEM(classes, C_THAT), &s->that_off, &s->that_len,
-                       &s->n_that) < 0)
+                       &s->n_that, s->that_first, &s->that_wide) < 0)
         return NULL;
     Py_INCREF(fallback);
     s->fallback = fallback;
@@ -1583,7 +1608,7 @@ that_or_bare(Scanner *sc, Txt *t, Txt *low, Py_ssize_t b, int bare, int object, 
     Py_ssize_t n = t->n;
     /* low.find("that", b, b + 90) != -1 (the word of class C_THAT) */
     int has_that = contains_any(sc, low, b, b + 90 < n ? b + 90 : n, sc->that_off, sc->that_len,
-                                sc->n_that);
+                                sc->n_that, sc->that_first, sc->that_wide);
     if (!bare && !has_that)
         return -1;
     Py_ssize_t j = b;
@@ -1789,8 +1814,28 @@ verbish_tok(Scanner *sc, Txt *t, Txt *low, Py_ssize_t a, Py_ssize_t b)
 /* any of the words (pool offsets, lengths) as a substring of low[lo:v] */
 static int
 contains_any(Scanner *sc, Txt *low, Py_ssize_t lo, Py_ssize_t v, Py_ssize_t *offs,
-             Py_ssize_t *lens, Py_ssize_t count)
+             Py_ssize_t *lens, Py_ssize_t count, const unsigned char *first, int wide)
 {
+    if (!wide) {
+        /* one pass: the words are compared only where one of their first characters is */
+        for (Py_ssize_t i = lo; i < v; i++) {
+            Py_UCS4 c = CH(low, i);
+            if (c >= 128 || !(first[c >> 3] & (1u << (c & 7))))
+                continue;
+            for (Py_ssize_t r = 0; r < count; r++) {
+                const Py_UCS4 *w = sc->wpool + offs[r];
+                Py_ssize_t len = lens[r];
+                if (w[0] != c || i + len > v)
+                    continue;
+                Py_ssize_t k = 1;
+                while (k < len && CH(low, i + k) == w[k])
+                    k++;
+                if (k == len)
+                    return 1;
+            }
+        }
+        return 0;
+    }
     for (Py_ssize_t r = 0; r < count; r++) {
         const Py_UCS4 *w = sc->wpool + offs[r];
         Py_ssize_t len = lens[r];
@@ -1811,7 +1856,8 @@ relative_head(Scanner *sc, Txt *t, Txt *low, Toks *tk, Py_ssize_t i, int has_spa
               Py_ssize_t span_s, int partial, Py_ssize_t v, Py_ssize_t *hs, Py_ssize_t *he)
 {
     Py_ssize_t lo = v - 92 > 0 ? v - 92 : 0;
-    if (!contains_any(sc, low, lo, v, sc->rel_off, sc->rel_len, sc->n_rel))
+    if (!contains_any(sc, low, lo, v, sc->rel_off, sc->rel_len, sc->n_rel, sc->rel_first,
+                      sc->rel_wide))
         return R_NOTHING;
     Py_ssize_t k = i;
     while (k >= 0 && i - k < 16) {
@@ -2355,7 +2401,7 @@ Scanner_before(Scanner *sc, PyObject *const *args, Py_ssize_t nargs)
             bad = 1;
         if (!source) {
             uint64_t m = wclass(sc, &low, ts, te);
-            last_bad = !Py_UNICODE_ISALNUM(CH(&t, ts))
+            last_bad = !ISALNUM(CH(&t, ts))
                        || (m & (B(C_THAT) | B(C_VERBISH) | B(C_EMBEDDED_QUESTION)));
         }
         ls = ts;
@@ -2410,7 +2456,7 @@ Scanner_inverted_rest(Scanner *sc, PyObject *const *args, Py_ssize_t nargs)
         }
         int final = tok_is_char(&low, ts, te, FINAL_PUNCT, 3);
         if (idx >= 7 || (wclass(sc, &low, ts, te) & (B(C_FINITE) | B(C_THAT)))
-            || (!Py_UNICODE_ISALNUM(CH(&t, ts)) && !final)) {
+            || (!ISALNUM(CH(&t, ts)) && !final)) {
             if (final) /* the seventh token or later */
                 Py_RETURN_NONE;
             Py_RETURN_FALSE;
@@ -2438,7 +2484,7 @@ np_forward(Scanner *sc, Txt *t, Txt *low, Py_ssize_t pos, Py_ssize_t limit, Py_s
         count++;
         p = te;
         Py_UCS4 c = CH(t, ts);
-        if (!Py_UNICODE_ISALNUM(c)) {
+        if (!ISALNUM(c)) {
             /* an apostrophe inside the phrase ("the workers' union") */
             if (te - ts == 1 && (CH(low, ts) == '\'' || CH(low, ts) == 0x2019) && end != -1)
                 continue;
