@@ -161,8 +161,10 @@ class QuoteFinder:
             gc.enable()
 
     def find(self, text: str, entities: tuple[Any, ...] = ()) -> list[Finding]:
-        low = _safe_lower(text)
         accel = self._accel
+        low = accel.lower(text) if accel is not None else None
+        if low is None:
+            low = _safe_lower(text)
         if accel is not None:
             quoted = accel.find_quoted(text, self.single_quotes, Quoted)
             cues, phrase_spans = accel.scanner.cues(low)
@@ -289,10 +291,11 @@ def _class_words(finder: "QuoteFinder", name: str) -> list[str]:
 class _Accelerator:
     """The compiled module's functions and this component's tables in C."""
 
-    __slots__ = ("find_quoted", "sentences", "scanner")
+    __slots__ = ("find_quoted", "sentences", "lower", "scanner")
 
     def __init__(self, module: Any, finder: "QuoteFinder") -> None:
         self.find_quoted = module.find_quoted
+        self.lower = module.lower
         self.sentences = module.sentences
         words = list(finder._triggers)
         self.scanner = module.Scanner(
@@ -315,12 +318,15 @@ def _load_accelerator(finder: "QuoteFinder") -> _Accelerator | None:
         from newskit_quotes import _speedups
     except ImportError:
         return None
-    if not all(hasattr(_speedups.Scanner, name) for name in _SCANNER_API):
+    if not all(hasattr(_speedups.Scanner, name) for name in _SCANNER_API) or not all(
+        hasattr(_speedups, name) for name in _MODULE_API
+    ):
         return None  # a stale build of an older source: the Python code decides
     return _Accelerator(_speedups, finder)
 
 
-#: the ``Scanner`` methods this module calls
+#: the module functions and the ``Scanner`` methods this module calls
+_MODULE_API = ("find_quoted", "sentences", "lower")
 _SCANNER_API = ("cues", "set_classes", "is_noun_use", "that_or_bare", "subject_before",
                 "find_cuts", "after", "before", "np_forward", "inverted_rest")
 

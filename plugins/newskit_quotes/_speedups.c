@@ -101,6 +101,9 @@ iv_to_list(IVec *a)
 #define F_MARK 2 /* a character that may be a quotation mark */
 #define F_SENT 4 /* a character that may start a sentence boundary */
 static unsigned char ch_flags[256];
+/* the lower case of each Latin-1 character (str.lower maps none of them out of Latin-1, nor
+   across 128, and none to several characters) */
+static Py_UCS1 latin1_lower[256];
 
 static void
 init_flags(void)
@@ -114,6 +117,8 @@ init_flags(void)
         if (c == '.' || c == '!' || c == '?' || c == '\n')
             f |= F_SENT;
         ch_flags[c] = f;
+        Py_UCS4 l = Py_UNICODE_TOLOWER((Py_UCS4)c);
+        latin1_lower[c] = (Py_UCS1)(l < 256 && (l >= 128) == (c >= 128) ? l : (Py_UCS4)c);
     }
 }
 
@@ -2584,9 +2589,32 @@ static PyTypeObject ScannerType = {
 
 /* ---------------------------------------------------------------------------------- */
 
+/* lower(text) -> text.lower() for a text of one-byte characters (Latin-1), else None (the
+   caller lower-cases it itself): str.lower takes its slow per-character path for any
+   non-ASCII text, a table does it here */
+static PyObject *
+sp_lower(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    Txt t;
+    if (txt_init(&t, arg) < 0)
+        return NULL;
+    if (t.kind != PyUnicode_1BYTE_KIND)
+        Py_RETURN_NONE;
+    PyObject *out = PyUnicode_New(t.n, PyUnicode_IS_ASCII(arg) ? 127 : 255);
+    if (out == NULL)
+        return NULL;
+    const Py_UCS1 *d = t.data;
+    Py_UCS1 *o = PyUnicode_1BYTE_DATA(out);
+    for (Py_ssize_t i = 0; i < t.n; i++)
+        o[i] = latin1_lower[d[i]];
+    return out;
+}
+
 static PyMethodDef module_methods[] = {
     {"find_quoted", sp_find_quoted, METH_VARARGS,
      "find_quoted(text, single_quotes, Quoted) -> list of Quoted (as _marks.find_quoted)"},
+    {"lower", sp_lower, METH_O, "lower(text) -> text.lower() for a Latin-1 text, else None"},
     {"sentences", sp_sentences, METH_VARARGS,
      "sentences(text, abbreviations, endings) -> (ends, starts) (as Sentences._scan)"},
     {NULL, NULL, 0, NULL},

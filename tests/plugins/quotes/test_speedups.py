@@ -455,3 +455,35 @@ def test_the_rest_after_an_inverted_frame_reads_its_words():
         scanner.inverted_rest(text, text.lower()[:-1], 3, 5)
     with pytest.raises(TypeError):
         scanner.inverted_rest(text, text.lower(), 3)
+
+
+@needs_ext
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(alphabet=st.characters(max_codepoint=255), max_size=200),
+                 st.text(max_size=50)))
+def test_the_lower_case_of_a_latin1_text_is_str_lower(text):
+    # every one-byte character (ASCII and Latin-1: "£", "É", "ß", "µ", "ÿ") as str.lower
+    # maps it, as an equal str; other texts are left to str.lower (None)
+    got = EXT.lower(text)
+    if max(map(ord, text), default=0) > 255:
+        assert got is None
+    else:
+        assert got == text.lower() and got.isascii() == text.isascii()
+
+
+@needs_ext
+def test_the_lower_case_table_covers_every_latin1_character():
+    text = "".join(map(chr, range(256)))
+    assert EXT.lower(text) == text.lower()
+    assert EXT.lower("") == "" and EXT.lower("ABC £5") == "abc £5"
+    with pytest.raises(TypeError):
+        EXT.lower(b"ABC")
+
+
+@needs_ext
+def test_a_stale_build_without_a_module_function_leaves_the_work_to_python(monkeypatch):
+    from newskit_quotes import _finder
+
+    fast, _ = _FINDERS
+    monkeypatch.setattr(_finder, "_MODULE_API", _finder._MODULE_API + ("no_such_function",))
+    assert _finder._load_accelerator(fast) is None
