@@ -322,7 +322,37 @@ def _load_accelerator(finder: "QuoteFinder") -> _Accelerator | None:
         hasattr(_speedups, name) for name in _MODULE_API
     ):
         return None  # a stale build of an older source: the Python code decides
+    if not _current_build(_speedups):
+        return None
     return _Accelerator(_speedups, finder)
+
+
+def _current_build(module: Any) -> bool:
+    """Whether the compiled accelerator was built from the ``_speedups.c`` beside this file.
+
+    An editable install keeps its old build when the C source changes until it is
+    reinstalled; such a build is not used (the Python path gives the same findings) and a
+    warning says how to rebuild. An installed wheel ships no C source: nothing to compare.
+    """
+    import hashlib
+    from importlib import resources
+
+    try:
+        source = resources.files("newskit_quotes").joinpath("_speedups.c").read_bytes()
+    except OSError:
+        return True
+    if getattr(module, "SOURCE_SHA256", None) == hashlib.sha256(source).hexdigest():
+        return True
+    import warnings
+
+    warnings.warn(
+        "newskit_quotes: the compiled accelerator was built from another version of "
+        "_speedups.c, so the slower pure-Python path runs; rebuild it with "
+        "`pip install -e .` in the newskit checkout",
+        RuntimeWarning,
+        stacklevel=2,
+    )
+    return False
 
 
 #: the module functions and the ``Scanner`` methods this module calls

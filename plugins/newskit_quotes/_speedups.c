@@ -13,6 +13,10 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+
+#ifndef NEWSKIT_SOURCE_SHA256
+#define NEWSKIT_SOURCE_SHA256 "" /* built without setup.py: never taken for a current build */
+#endif
 #include <structmember.h>
 #include <stdint.h>
 
@@ -2638,6 +2642,11 @@ PyInit__speedups(void)
     Py_INCREF(&ScannerType);
     if (PyModule_AddObject(m, "Scanner", (PyObject *)&ScannerType) < 0) {
         Py_DECREF(&ScannerType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    /* the source this module was built from (setup.py): Python refuses a stale build */
+    if (PyModule_AddStringConstant(m, "SOURCE_SHA256", NEWSKIT_SOURCE_SHA256) < 0) {
         Py_DECREF(m);
         return NULL;
     }

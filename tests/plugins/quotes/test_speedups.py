@@ -70,6 +70,16 @@ def newskit_quotes_component():
     return newskit_quotes.make_component()
 
 
+@needs_ext
+def test_a_build_of_another_source_is_not_used_and_says_how_to_rebuild(monkeypatch):
+    monkeypatch.setattr(EXT, "SOURCE_SHA256", "0" * 64)
+    with pytest.warns(RuntimeWarning, match=r"another version of _speedups\.c.*pip install -e"):
+        finder = QuoteFinder(load_lexicon(), QuotesConfig())
+    assert finder._accel is None
+    found = finder(FindingView(Document('"We will win this election," she said.')))
+    assert [f.label for f in found] == ["direct"]
+
+
 def test_without_the_extension_the_component_falls_back_to_python(monkeypatch):
     # an environment without a compiler: the import fails, the component still works
     import newskit_quotes
