@@ -268,6 +268,24 @@ def test_a_failure_stops_the_run_where_one_process_stops_it(n_process):
     assert no_children_left()
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe sizes are a Linux setting")
+def test_the_result_pipe_holds_a_whole_batch_of_results():
+    import concurrent.futures as cf
+    import fcntl
+
+    from newskit import _parallel
+
+    pool = cf.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    try:
+        _parallel._widen_result_pipe(pool)
+        size = fcntl.fcntl(pool._result_queue._reader.fileno(), fcntl.F_GETPIPE_SZ)
+    finally:
+        pool.shutdown()
+    with open("/proc/sys/fs/pipe-max-size") as fh:
+        limit = int(fh.read())
+    assert size >= min(1 << 20, limit) > 64 * 1024
+
+
 def test_stopping_early_stops_the_workers():
     results = toy_pipeline().pipe(toy_records(400), n_process=2, batch_size=2)
     first = [next(results) for _ in range(3)]
