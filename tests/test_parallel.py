@@ -283,7 +283,9 @@ def test_the_result_pipe_holds_a_whole_batch_of_results():
         pool.shutdown()
     with open("/proc/sys/fs/pipe-max-size") as fh:
         limit = int(fh.read())
-    assert size >= min(1 << 20, limit) > 64 * 1024
+    if limit <= 64 * 1024:
+        pytest.skip(f"this machine caps pipes at {limit} bytes")
+    assert size >= min(1 << 20, limit)
 
 
 def test_stopping_early_stops_the_workers():
