@@ -1,5 +1,7 @@
 """Scaling across processes on one machine: n_process 1 and 2 (median over --runs).
 
+Runs alternate between the process counts, so that the machine's drift lands in both.
+
     python benchmarks/speed/bench_scaling.py [CORPUS.jsonl] [--runs 3] [--limit N]
            [--batch-size 64] [--max-process 2] [--cli]
 
@@ -42,26 +44,34 @@ def main(argv: list[str] | None = None) -> int:
     pipeline = build_pipeline(args.components)
     print(f"{len(docs):,} documents, {n_words:,} words; components {', '.join(pipeline.components)}; "
           f"{os.cpu_count()} CPUs; batch size {args.batch_size}; load average {os.getloadavg()[0]:.2f}")
-    base = None
-    for n in range(1, args.max_process + 1):
-        def one_pass() -> None:
-            for _ in pipeline.pipe(docs, n_process=n, batch_size=args.batch_size):
-                pass
+    # The runs alternate between the process counts (1, 2, 1, 2, …): this machine's speed
+    # drifts from minute to minute, and all runs of one count in a row would put the drift
+    # into the ratio.
+    counts = range(1, args.max_process + 1)
 
-        one_pass() if n == 1 else None  # warm-up (workers are new each pass anyway)
-        times, parent = [], []
-        for _ in range(args.runs):
+    def one_pass(n: int) -> None:
+        for _ in pipeline.pipe(docs, n_process=n, batch_size=args.batch_size):
+            pass
+
+    one_pass(1)  # warm-up: the caches a long run fills (forked workers inherit them)
+    times: dict[int, list[float]] = {n: [] for n in counts}
+    parent: dict[int, list[float]] = {n: [] for n in counts}
+    for _ in range(args.runs):
+        for n in counts:
             t0, c0 = time.perf_counter(), time.process_time()
-            one_pass()
-            times.append(time.perf_counter() - t0)
-            parent.append(time.process_time() - c0)
-        rate = n_words / statistics.median(times)
-        base = base or rate
+            one_pass(n)
+            times[n].append(time.perf_counter() - t0)
+            parent[n].append(time.process_time() - c0)
+    base = n_words / statistics.median(times[1])
+    for n in counts:
+        rate = n_words / statistics.median(times[n])
+        pairs = ", ".join(f"{one / t:4.2f}" for one, t in zip(times[1], times[n]))
         note = ""
-        if n > 1:  # what the parent spends per document: batches out, results back (pickle)
-            note = f"  parent CPU {statistics.median(parent) / len(docs) * 1e6:,.0f} µs/doc"
+        if n > 1:  # this process's CPU per document: its own batches, sending, unpacking
+            note = (f"  parent CPU {statistics.median(parent[n]) / len(docs) * 1e6:,.0f} µs/doc; "
+                    f"run by run {pairs}  target ≥ 1.70×")
         print(f"pipe n_process={n}     {fmt_rate(rate):>10} words/s  {rate / base:4.2f}×  "
-              f"(median of {args.runs})" + note + ("  target ≥ 1.70×" if n == 2 else ""))
+              f"(median of {args.runs})" + note)
 
     if args.cli:
         names = ["--components", args.components] if args.components else []
@@ -75,15 +85,18 @@ def main(argv: list[str] | None = None) -> int:
                         if i >= args.limit:
                             break
                         out.write(line)
-            for n in range(1, args.max_process + 1):
-                argv_ = [sys.executable, "-m", "newskit", "analyze", str(source), "-o", f"{tmp}/out.jsonl",
-                         "--no-progress", "--n-process", str(n), "--batch-size", str(args.batch_size), *names]
-                times = []
-                for _ in range(args.runs):
+            def argv_(n: int) -> list[str]:
+                return [sys.executable, "-m", "newskit", "analyze", str(source), "-o", f"{tmp}/out.jsonl",
+                        "--no-progress", "--n-process", str(n), "--batch-size", str(args.batch_size), *names]
+
+            cli_times: dict[int, list[float]] = {n: [] for n in counts}
+            for _ in range(args.runs):  # alternating, as above
+                for n in counts:
                     t0 = time.perf_counter()
-                    subprocess.run(argv_, check=False, stderr=subprocess.DEVNULL)
-                    times.append(time.perf_counter() - t0)
-                rate = n_words / statistics.median(times)
+                    subprocess.run(argv_(n), check=False, stderr=subprocess.DEVNULL)
+                    cli_times[n].append(time.perf_counter() - t0)
+            for n in counts:
+                rate = n_words / statistics.median(cli_times[n])
                 base = base or rate
                 print(f"analyze --n-process {n}  {fmt_rate(rate):>10} words/s  {rate / base:4.2f}×  "
                       f"(median of {args.runs}, end to end)")
