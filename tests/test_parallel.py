@@ -288,6 +288,23 @@ def test_the_result_pipe_holds_a_whole_batch_of_results():
     assert size >= min(1 << 20, limit)
 
 
+@pytest.mark.parametrize("n_process", [2, 3])
+def test_a_failing_input_iterator_keeps_the_results_before_it(n_process):
+    # One process gives every result the iterator yielded, then its error: so must several.
+    def documents():
+        yield from toy_records(10)
+        raise RuntimeError("the source broke")
+
+    pipeline = toy_pipeline()
+    for n in (1, n_process):
+        got = []
+        with pytest.raises(RuntimeError, match="source broke"):
+            for result in pipeline.pipe(documents(), n_process=n, batch_size=4):
+                got.append(result)
+        assert got == list(pipeline.pipe(toy_records(10)))
+    assert no_children_left()
+
+
 def test_stopping_early_stops_the_workers():
     results = toy_pipeline().pipe(toy_records(400), n_process=2, batch_size=2)
     first = [next(results) for _ in range(3)]

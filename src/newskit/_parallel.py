@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures as cf
-import itertools
 import marshal
 import multiprocessing
 import signal
@@ -133,9 +132,21 @@ def _expand(sent: Any, compact: tuple[Any, ...], provenance: Any) -> Result:
     )
 
 
-def _batches(docs: Iterable[Any], size: int) -> Iterator[list[Any]]:
+def _batches(docs: Iterable[Any], size: int, failed: list[Exception]) -> Iterator[list[Any]]:
+    """``docs`` in lists of ``size``; when the caller's iterator raises, what it gave
+    before is still a batch, and the error waits in ``failed`` (one process does the same:
+    the results up to the failure, then the error)."""
     it = iter(docs)
-    while batch := list(itertools.islice(it, size)):
+    batch: list[Any] = []
+    try:
+        for doc in it:
+            batch.append(doc)
+            if len(batch) == size:
+                yield batch
+                batch = []
+    except Exception as exc:
+        failed.append(exc)
+    if batch:
         yield batch
 
 
@@ -200,10 +211,13 @@ def pool_pipe(
     """
     here = pipeline if pipeline is not None and pipeline.config is config else None
     workers = n_process - 1 if here is not None else n_process
+    failed: list[Exception] = []  # the caller's iterator raised this
     if workers < 1:
         assert here is not None
-        for batch in _batches(docs, batch_size):
+        for batch in _batches(docs, batch_size, failed):
             yield from _collect((None, batch, _analyse(here, batch)), encode)
+        if failed:
+            raise failed[0]
         return
     method = "spawn" if _forking_unsafe() else "fork"
     context = multiprocessing.get_context(method)
@@ -221,7 +235,7 @@ def pool_pipe(
         pending: collections.deque[tuple[Any, list[Any], Any]] = collections.deque()
         finished = False
         try:
-            for batch in _batches(docs, batch_size):
+            for batch in _batches(docs, batch_size, failed):
                 busy = sum(1 for future, _, _ in pending if future is not None and not future.done())
                 if here is not None and busy >= waiting:
                     pending.append((None, batch, _analyse(here, batch)))
@@ -234,6 +248,8 @@ def pool_pipe(
             while pending:
                 yield from _collect(pending.popleft(), encode)
             finished = True
+            if failed:
+                raise failed[0]
         finally:
             _INHERITED.pop(id(config), None)
             if finished:
