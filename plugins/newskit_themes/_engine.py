@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from itertools import chain, compress, count, islice, repeat
 from operator import itemgetter, truediv
-from typing import Any
+from typing import Any, NamedTuple
 
 import newskit
 from newskit_themes._config import ThemesConfig
@@ -71,35 +71,44 @@ class Term:
         self.rollup = rule.rollup
 
 
-class _CueRow:
-    """One cue of one theme, indexed on its anchor word (the longest, i.e. rarest-looking)."""
+class _CueRow(NamedTuple):
+    """One cue of one theme, indexed on its anchor word (the longest, i.e. rarest-looking).
 
-    __slots__ = ("term", "weight", "negative", "elements", "anchor", "key", "nodes", "checks", "bigram", "full")
+    A named tuple made with ``tuple.__new__``: some 14,000 are built with the component,
+    several times faster than instances of a class with an ``__init__``.
+    """
 
-    def __init__(self, term: int, cue: Cue, negative: bool) -> None:
-        self.term = term
-        self.weight = cue.weight
-        self.negative = negative
-        self.elements = cue.elements
-        shape = _SHAPES.get(cue.elements)
-        if shape is None:
-            shape = _SHAPES[cue.elements] = _shape(cue.elements)
-        self.anchor, self.checks, self.bigram, self.full, self.key = shape
-        self.nodes: dict[int, float] = {}
+    term: int
+    weight: float
+    negative: bool
+    elements: tuple
+    anchor: int
+    checks: tuple
+    bigram: tuple[bytes, bytes] | None
+    full: tuple
+    key: str
+    nodes: dict[int, float]
 
 
-#: elements of a cue -> its anchor, checks, opening word pair, word tests and key (the same
-#: phrase often serves several themes)
+_new = tuple.__new__
+
+#: elements of a cue -> its anchor, checks, opening word pair, word tests, key and the
+#: checks its word pair leaves (the same phrase often serves several themes)
 _SHAPES: dict[tuple, tuple] = {}
 
 
 def _shape(els: tuple) -> tuple:
-    """How a cue is matched: ``(anchor, checks, bigram, full, key)`` (see ``_CueRow``)."""
+    """How a cue is matched: ``(anchor, checks, bigram, full, key, pair_checks)`` (see
+    ``_CueRow``; ``pair_checks``: the word tests left once the opening word pair matched).
+
+    A phrase found through its opening word pair is never looked up by its anchor word, so
+    its ``checks`` are left empty (``_resolve`` reads them only for the other phrases)."""
     # texts as UTF-8 bytes: documents are matched as byte tokens (see split_tokens)
     if len(els) == 1:
         t, st, cs = els[0]
-        return 0, (), None, ((0, t.encode(), st, cs),), (t + "*" if st else t)
-    full = tuple([(k, t.encode(), st, cs) for k, (t, st, cs) in enumerate(els)])
+        return 0, (), None, ((0, t.encode(), st, cs),), (t + "*" if st else t), ()
+    full = tuple([(k, el[0].encode(), el[1], el[2]) for k, el in enumerate(els)])
+    key = " ".join([el[0] + "*" if el[1] else el[0] for el in els])
     # the anchor: the longest word that is not a function word, a case-sensitive one first
     # ("IT" of "IT is"; the last of equals)
     anchor, best = 0, None
@@ -107,15 +116,17 @@ def _shape(els: tuple) -> tuple:
         rank = (t.lower() not in _FUNCTION_WORDS, cs, len(t), k)
         if best is None or rank > best:
             anchor, best = k, rank
-    checks = tuple([(k - anchor, b, st, cs) for k, b, st, cs in full if k != anchor])
     # a phrase that opens with two plain words is found through that word pair, unless the
     # first is a function word ("in court", "on stage"): such pairs would be checked at every
     # "in" or "on", so the phrase is found through its anchor word instead
     (t0, s0, _), (t1, s1, _) = els[0], els[1]
-    bigram = (t0.lower().encode(), t1.lower().encode()) \
-        if not s0 and not s1 and t0.lower() not in _FUNCTION_WORDS else None
-    key = " ".join([t + "*" if st else t for t, st, _cs in els])
-    return anchor, checks, bigram, full, key
+    if not s0 and not s1:
+        l0 = t0.lower()
+        if l0 not in _FUNCTION_WORDS:
+            return anchor, (), (l0.encode(), t1.lower().encode()), full, key, \
+                tuple([c for c in full if c[0] >= 2 or c[3]])
+    checks = tuple([(k - anchor, b, st, cs) for k, b, st, cs in full if k != anchor])
+    return anchor, checks, None, full, key, ()
 
 
 def build_rules(config: ThemesConfig, hook: Any = None) -> dict[str, Rule]:
@@ -176,48 +187,62 @@ class ThemeTagger:
                 if not req.startswith("Q") and req not in index:
                     raise RuleError(f"{enabled[t.code].origin}: theme {t.code} requires "
                                     f"{req!r}, which is not a known theme; fix the code")
-        # levels deeper than max_level are dropped (their cues do not count)
+        # levels deeper than max_level are dropped (their cues do not count); one pass over
+        # the cues builds the rows and the tables that index them
         self.rows: list[_CueRow] = []
         self.entity_rows: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for t in self.terms:
-            if t.level > config.max_level and t.taxonomy == IPTC:
-                continue
-            r = enabled[t.code]
-            for cue in r.cues:
-                self.rows.append(_CueRow(t.index, cue, False))
-            for cue in r.negative:
-                self.rows.append(_CueRow(t.index, cue, True))
-            for ec in r.entities:
-                self.entity_rows[ec.key].append((t.index, ec.weight))
-        chains: dict[tuple[int, float], dict[int, float]] = {}
-        for row in self.rows:  # the term and, when it rolls up, its ancestors
-            k = (row.term, row.weight)
-            nodes = chains.get(k)
-            if nodes is None:
-                nodes = chains[k] = self._chain(row.term, row.weight)
-            row.nodes = nodes
         self.exact_ci: dict[str, list[int]] = defaultdict(list)
         self.exact_cs: dict[str, list[int]] = defaultdict(list)
         self.stem_ci: dict[str, list[int]] = defaultdict(list)
         self.stem_cs: dict[str, list[int]] = defaultdict(list)
-        self.bigrams: dict[tuple[str, str], tuple[int, ...]] = {}
-        pairs: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for i, row in enumerate(self.rows):
-            if row.bigram is not None:
-                pairs[row.bigram].append(i)
         # per opening word pair: (row, index of its last word, the checks the pair leaves)
         # (and its key and whether it is a negative cue)
-        self.bigrams = {k: tuple((i, len(self.rows[i].full) - 1,
-                                  tuple(c for c in self.rows[i].full if c[0] >= 2 or c[3]),
-                                  self.rows[i].key, self.rows[i].negative)
-                                 for i in v) for k, v in pairs.items()}
-        for i, row in enumerate(self.rows):
-            if row.bigram is not None:
+        plans: dict[tuple[bytes, bytes], list[tuple]] = defaultdict(list)
+        # phrase key -> (node, weight) pairs and nodes: the best weight per theme over the
+        # rows with these words (they always match together)
+        merged: dict[str, Any] = {}
+        tables = ((self.exact_ci, self.exact_cs), (self.stem_ci, self.stem_cs))
+        rows = self.rows
+        append = rows.append
+        shapes = _SHAPES
+        chains: dict[tuple[int, float], dict[int, float]] = {}
+        max_level = config.max_level
+        for t in self.terms:
+            if t.level > max_level and t.taxonomy == IPTC:
                 continue
-            el = row.elements[row.anchor]
-            table = (self.stem_cs if el.case else self.stem_ci) if el.stem else \
-                (self.exact_cs if el.case else self.exact_ci)
-            table[el.text].append(i)
+            r = enabled[t.code]
+            ti = t.index
+            for negative, cues in ((False, r.cues), (True, r.negative)):
+                for cue in cues:
+                    els, w = cue[1], cue[2]
+                    shape = shapes.get(els)
+                    if shape is None:
+                        shape = shapes[els] = _shape(els)
+                    # the term and, when it rolls up, its ancestors
+                    nodes = chains.get((ti, w))
+                    if nodes is None:
+                        nodes = chains[ti, w] = self._chain(ti, w)
+                    i = len(rows)
+                    anchor, checks, bigram, full, key, pair_checks = shape
+                    append(_new(_CueRow, (ti, w, negative, els, anchor, checks, bigram, full, key, nodes)))
+                    if bigram is not None:
+                        plans[bigram].append((i, len(full) - 1, pair_checks, key, negative))
+                    else:
+                        el = els[anchor]
+                        tables[el[1]][el[2]][el[0]].append(i)
+                    if not negative and len(els) > 1:
+                        had = merged.get(key)
+                        if had is None:  # most keys have one row: its roll-up chain, shared
+                            merged[key] = nodes
+                            continue
+                        nodes_ = dict(had)
+                        for node, ww in nodes.items():
+                            if ww > nodes_.get(node, 0.0):
+                                nodes_[node] = ww
+                        merged[key] = nodes_
+            for ec in r.entities:
+                self.entity_rows[ec.key].append((ti, ec.weight))
+        self.bigrams: dict[tuple[bytes, bytes], tuple[tuple, ...]] = {k: tuple(v) for k, v in plans.items()}
         self.stem_lens_ci = sorted({len(s) for s in self.stem_ci})
         self.stem_lens_cs = sorted({len(s) for s in self.stem_cs})
         # caches by surface form (UTF-8 bytes of a token), filled as words are first seen
@@ -249,20 +274,6 @@ class ThemeTagger:
                         nodes[node] = ww
             self.entity_nodes[k] = nodes
         self.entity_pairs = {k: (tuple(v.items()), tuple(v)) for k, v in self.entity_nodes.items()}
-        # phrase key -> (node, weight) pairs and nodes: the best weight per theme over the
-        # rows with these words (they always match together)
-        merged: dict[str, Any] = {}
-        for row in self.rows:
-            if not row.negative and len(row.elements) > 1:
-                had = merged.get(row.key)
-                if had is None:  # most keys have one row: its roll-up chain, shared
-                    merged[row.key] = row.nodes
-                    continue
-                nodes_ = dict(had)
-                for node, w in row.nodes.items():
-                    if w > nodes_.get(node, 0.0):
-                        nodes_[node] = w
-                merged[row.key] = nodes_
         shared: dict[int, tuple] = {}  # id of a nodes dict -> its pairs and nodes
         self.key_pairs = {}
         for k, v in merged.items():

@@ -231,6 +231,77 @@ def parse_cue(raw: Any, key: str, where: _Where, negative: bool = False) -> list
     return cues
 
 
+_new_cue = tuple.__new__
+#: weight text -> weight (the same few weights recur across thousands of cues)
+_WEIGHTS: dict[str, float] = {}
+#: word of a cue form -> its Element, or None when the word needs the general path
+_WORDS: dict[str, Element | None] = {}
+
+
+def _word_element(word: str) -> Element | None:
+    """The Element of one plain ASCII word (``stem*`` allowed), or None (general path)."""
+    el = _WORDS.get(word, False)
+    if el is False:
+        stem = word.endswith("*")
+        body = word[:-1] if stem else word
+        el = None
+        if body.isascii() and body.isalnum() and (not stem or len(body) >= MIN_STEM):
+            lower = body.lower()
+            el = _element(lower, stem, False) if lower == body else _element(body, stem, True)
+        _WORDS[word] = el
+    return el  # type: ignore[return-value]
+
+
+def _fast_cue(raw: str, negative: bool) -> list[Cue] | None:
+    """``parse_cue`` for the common cue (plain ASCII words, at most one brace group, a valid
+    weight), the same cues; None for anything else (``parse_cue`` then decides or explains)."""
+    text = raw.strip()
+    weight = 1.0
+    if "^" in text:
+        text, _, w = text.rpartition("^")
+        weight = _WEIGHTS.get(w)  # type: ignore[assignment]
+        if weight is None:
+            try:
+                weight = float(w)
+            except ValueError:
+                return None
+            if not (math.isfinite(weight) and weight > 0):
+                return None
+            _WEIGHTS[w] = weight
+        text = text.strip()
+    if "{" in text:
+        i = text.find("{")
+        j = text.find("}")
+        if j < i or text.count("{") != 1 or text.count("}") != 1:
+            return None
+        head, tail = text[:i], text[j + 1:]
+        forms: Sequence[str] = [head + alt.strip() + tail for alt in text[i + 1:j].split(",")]
+    elif "}" in text:
+        return None
+    else:
+        forms = (text,)
+    cues = []
+    words_get = _WORDS.get
+    for form in forms:
+        words = (form.replace("-", " ") if "-" in form else form).split()
+        if not words:
+            return None
+        elements = tuple([words_get(w) or _word_element(w) for w in words])
+        if None in elements:
+            return None
+        cues.append(_new_cue(Cue, (raw, elements, weight)))
+    return cues
+
+
+def _parse_cues(raws: list[Any], name: str, where: _Where, negative: bool) -> tuple[Cue, ...]:
+    """The cues of a record's ``cues`` (or ``negative``) list, in order."""
+    out: list[Cue] = []
+    for i, raw in enumerate(raws):
+        cues = _fast_cue(raw, negative) if type(raw) is str else None
+        out.extend(cues if cues is not None else parse_cue(raw, f"{name}[{i}]", where, negative=negative))
+    return tuple(out)
+
+
 def parse_entity_cue(raw: Any, key: str, where: _Where) -> EntityCue:
     if not isinstance(raw, str):
         raise where.fail(key, f"an entity cue must be a string, got {raw!r}",
@@ -311,10 +382,8 @@ def check_record(record: Any, where: _Where, default_taxonomy: str | None) -> Re
                 raise where.fail(key, f"expected true or false, got {record[key]!r}",
                                  f"write {key} = true")
             fields[key] = record[key]
-    cues = tuple(c for i, raw in enumerate(_str_list(record, "cues", where))
-                 for c in parse_cue(raw, f"cues[{i}]", where))
-    negative = tuple(c for i, raw in enumerate(_str_list(record, "negative", where))
-                     for c in parse_cue(raw, f"negative[{i}]", where, negative=True))
+    cues = _parse_cues(_str_list(record, "cues", where), "cues", where, False)
+    negative = _parse_cues(_str_list(record, "negative", where), "negative", where, True)
     entities = tuple(parse_entity_cue(raw, f"entities[{i}]", where)
                      for i, raw in enumerate(_str_list(record, "entities", where)))
     requires = []
