@@ -201,6 +201,10 @@ class ThemeTagger:
         # phrase key -> (node, weight) pairs and nodes: the best weight per theme over the
         # rows with these words (they always match together)
         merged: dict[str, Any] = {}
+        # phrase key -> (anchor, bigram): the rows of one key must share them (the C engine
+        # relies on it; a key determines its words, so they always do)
+        key_shape: dict[str, tuple] = {}
+        self._shapes_agree = True
         tables = ((self.exact_ci, self.exact_cs), (self.stem_ci, self.stem_cs))
         rows = self.rows
         append = rows.append
@@ -230,7 +234,12 @@ class ThemeTagger:
                     else:
                         el = els[anchor]
                         tables[el[1]][el[2]][el[0]].append(i)
-                    if not negative and len(els) > 1:
+                    if len(els) > 1:
+                        ks = key_shape.setdefault(key, shape)
+                        if ks is not shape and (ks[0], ks[2]) != (anchor, bigram):
+                            self._shapes_agree = False
+                        if negative:
+                            continue
                         had = merged.get(key)
                         if had is None:  # most keys have one row: its roll-up chain, shared
                             merged[key] = nodes
@@ -260,9 +269,13 @@ class ThemeTagger:
         # follow it in a phrase's opening word pair; bits 4-6: its own bucket as such a word
         self.flags: dict[bytes, int] = {}
         pair_flags: dict[bytes, int] = defaultdict(int)
+        buckets: dict[bytes, int] = {}
         for first, second in self.bigrams:
-            pair_flags[first] |= 2 << _bucket(second)
-            pair_flags[second] |= 16 << _bucket(second)
+            bucket = buckets.get(second)
+            if bucket is None:
+                bucket = buckets[second] = _bucket(second)
+            pair_flags[first] |= 2 << bucket
+            pair_flags[second] |= 16 << bucket
         self._pair_flags = dict(pair_flags)
         # entity cue key -> node -> weight (rolled up, best weight per node)
         self.entity_nodes: dict[str, dict[int, float]] = {}
@@ -315,15 +328,14 @@ class ThemeTagger:
             return None
         rows = self.rows
         key_ids = {k: i for i, k in enumerate(self.key_pairs)}
-        shapes: dict[str, tuple] = {}
-        for row in rows:  # the rows of one phrase key share one shape (the engine relies on it)
-            if shapes.setdefault(row.key, (row.anchor, row.bigram)) != (row.anchor, row.bigram):
-                return None
-        c_rows = [(row.full, key_ids.get(row.key, -1) if not row.negative and len(row.full) > 1 else -1,
-                   row.negative, row.term, row.weight, tuple(row.nodes)) for row in rows]
+        if not self._shapes_agree:  # the rows of one phrase key share one shape (see __init__)
+            return None
+        kget = key_ids.get
+        # (the engine reads a row's nodes as a sequence: the keys of its nodes dict)
+        c_rows = [(row[7], kget(row[8], -1) if not row[2] and len(row[7]) > 1 else -1,
+                   row[2], row[0], row[1], row[9]) for row in rows]
         keys = [pairs for pairs, _nodes in self.key_pairs.values()]
-        bigrams = [(a, b, tuple([(r, last, checks) for r, last, checks, _key, _neg in plan]))
-                   for (a, b), plan in self.bigrams.items()]
+        bigrams = [(a, b, tuple([p[:3] for p in plan])) for (a, b), plan in self.bigrams.items()]
         crank = {code: i for i, code in enumerate(sorted(self._codes))}
         terms = [(t.level, t.parent, t.rolls_up, self._deep_iptc[t.index], self._zlevel[t.index],
                   crank[t.code]) for t in self.terms]

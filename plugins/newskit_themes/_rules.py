@@ -106,8 +106,15 @@ class RuleError(newskit.ConfigError):
 class _Where:
     """Names a record for error messages: file, line, record number, code."""
 
-    def __init__(self, source: str, index: int, line: int | None, code: Any) -> None:
-        self.source, self.index, self.line, self.code = source, index, line, code
+    def __init__(self, source: str, index: int, line: int | None, code: Any, lines: Any = None) -> None:
+        self.source, self.index, self._line, self.code, self._lines = source, index, line, code, lines
+
+    @property
+    def line(self) -> int | None:
+        """The record's line in its file (found only when a message needs it)."""
+        if self._line is None and self._lines is not None:
+            self._line = self._lines(self.index)
+        return self._line
 
     def fail(self, key: str | None, problem: str, fix: str) -> RuleError:
         at = f"{self.source}"
@@ -395,6 +402,19 @@ def check_record(record: Any, where: _Where, default_taxonomy: str | None) -> Re
     return Record(code, fields, cues, negative, entities, tuple(requires), where)
 
 
+class _LazyLines:
+    """``_record_lines`` of a file, computed on first use (only error messages need it)."""
+
+    def __init__(self, text: str, n: int, fmt: str) -> None:
+        self._args: tuple | None = (text, n, fmt)
+        self._lines: list[int | None] = []
+
+    def __call__(self, index: int) -> int | None:
+        if self._args is not None:
+            self._lines, self._args = _record_lines(*self._args), None
+        return self._lines[index] if index < len(self._lines) else None
+
+
 def _record_lines(text: str, n: int, fmt: str) -> list[int | None]:
     """Best-effort line numbers of the records of a file (for error messages)."""
     lines: list[int | None] = []
@@ -513,12 +533,11 @@ def read_rule_text(text: str, source: str, fmt: str) -> list[Record]:
     if not isinstance(records, list):
         raise RuleError(f"{source}: 'theme' must be a list of tables; write [[theme]] (TOML) "
                         "or \"theme\": [{...}] (JSON)")
-    lines = _record_lines(text, len(records), fmt)
+    lines = _LazyLines(text, len(records), fmt)
     out = []
     for i, record in enumerate(records):
-        line = lines[i] if i < len(lines) else None
         code = record.get("code") if isinstance(record, Mapping) else None
-        out.append(check_record(record, _Where(source, i, line, code), default_taxonomy))
+        out.append(check_record(record, _Where(source, i, None, code, lines), default_taxonomy))
     return out
 
 
