@@ -269,7 +269,7 @@ def test_a_failure_stops_the_run_where_one_process_stops_it(n_process):
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe sizes are a Linux setting")
-def test_the_result_pipe_holds_a_whole_batch_of_results():
+def test_the_pipes_hold_a_whole_batch():
     import concurrent.futures as cf
     import fcntl
 
@@ -277,15 +277,15 @@ def test_the_result_pipe_holds_a_whole_batch_of_results():
 
     pool = cf.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
     try:
-        _parallel._widen_result_pipe(pool)
-        size = fcntl.fcntl(pool._result_queue._reader.fileno(), fcntl.F_GETPIPE_SZ)
+        _parallel._widen_pipes(pool)
+        sizes = [fcntl.fcntl(q._reader.fileno(), fcntl.F_GETPIPE_SZ) for q in (pool._result_queue, pool._call_queue)]
     finally:
         pool.shutdown()
     with open("/proc/sys/fs/pipe-max-size") as fh:
         limit = int(fh.read())
     if limit <= 64 * 1024:
         pytest.skip(f"this machine caps pipes at {limit} bytes")
-    assert size >= min(1 << 20, limit)
+    assert min(sizes) >= min(1 << 20, limit)
 
 
 @pytest.mark.parametrize("n_process", [2, 3])

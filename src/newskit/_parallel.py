@@ -230,7 +230,7 @@ def pool_pipe(
         pool = cf.ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(config,)
         )
-        _widen_result_pipe(pool)
+        _widen_pipes(pool)
         # (future, batch, None) for a worker's batch, (None, batch, results) for our own
         pending: collections.deque[tuple[Any, list[Any], Any]] = collections.deque()
         finished = False
@@ -260,15 +260,17 @@ def pool_pipe(
                 _stop(pool, [future for future, _, _ in pending if future is not None], children_before)
 
 
-def _widen_result_pipe(pool: cf.ProcessPoolExecutor) -> None:
-    # A worker writes a batch's results (~250 kB for 64 news articles) into a pipe that
-    # holds 64 kB, so it waits until this process reads; but this process reads in a
-    # helper thread, which gets the interpreter only between slices of this process's own
-    # analysis. With a pipe of 1 MB (Linux) a worker writes its results and goes on.
+def _widen_pipes(pool: cf.ProcessPoolExecutor) -> None:
+    # Batches cross pipes that hold 64 kB: a worker's results (~250 kB for 64 news
+    # articles) and the next batch of documents (~150 kB). Both ends here are helper
+    # threads of this process, which get the interpreter only between slices of this
+    # process's own analysis, so a worker waited for each 64 kB: to hand in its results, and
+    # to receive its next batch. With pipes of 1 MB (Linux) neither waits.
     try:
         import fcntl
 
-        fcntl.fcntl(pool._result_queue._reader.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)  # type: ignore[attr-defined]
+        for queue in (pool._result_queue, pool._call_queue):  # type: ignore[attr-defined]
+            fcntl.fcntl(queue._reader.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
     except (ImportError, AttributeError, OSError, ValueError):
         pass  # another platform, another Python, or a lower limit: only slower
 
