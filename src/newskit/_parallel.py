@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures as cf
+import itertools
 import marshal
 import multiprocessing
 import signal
@@ -235,9 +236,19 @@ def pool_pipe(
         pending: collections.deque[tuple[Any, list[Any], Any]] = collections.deque()
         finished = False
         try:
-            for batch in _batches(docs, batch_size, failed):
+            # A few batches are read ahead, so that the end of the input is seen coming: then
+            # this process keeps the rest to itself unless the workers would run dry, instead
+            # of idling at the end while they work through their queues.
+            source = _batches(docs, batch_size, failed)
+            ahead = collections.deque(itertools.islice(source, waiting))
+            while ahead:
+                batch = ahead.popleft()
+                following = next(source, None)
+                if following is not None:
+                    ahead.append(following)
+                queued = waiting if following is not None else workers
                 busy = sum(1 for future, _, _ in pending if future is not None and not future.done())
-                if here is not None and busy >= waiting:
+                if here is not None and busy >= queued:
                     pending.append((None, batch, _analyse(here, batch)))
                 else:
                     pending.append((pool.submit(_run_batch, batch, encode), batch, None))
