@@ -248,26 +248,28 @@ _CLASSES = (
     "clause_joins", "auxiliaries", "subject_end", "strip", "embedded_question",
     "np_stop_forward", "np_stop_first",
 )
-#: the words of the literal tests in ``_Doc``'s checks, named for the C accelerator
+#: the words of the literal tests in ``_Doc``'s checks (the same constants), named for the C accelerator
+_NP_STOP_KEPT = ("it", "this", "these", "those", "there")  # object pronouns that may open a bare clause
+_OF_ABOUT = ("of", "about")
+_THE_A = ("the", "a")
+_AND_BUT = ("and", "but")
+_APPOSITIVE_END = (",", ".", '"', "“", "”", ";", ":")
+_ONE = ("one",)  # a determiner that can be a head
+_I = ("i",)  # a pronoun inside a name
+_NOUN_ENDINGS = ("'s", "’s", "s'", "s’")  # possessive endings
 _LITERALS: dict[str, tuple[str, ...]] = {
-    # _that_or_bare: an object pronoun that may still open a bare clause
-    "np_stop_kept": ("it", "this", "these", "those", "there"),
-    "of_about": ("of", "about"),
-    "the_a": ("the", "a"),
+    "np_stop_kept": _NP_STOP_KEPT,  # _that_or_bare
+    "of_about": _OF_ABOUT,
+    "the_a": _THE_A,
     "that": ("that",),
     "comma": (",",),
-    # _subject
-    "and_but": ("and", "but"),
-    "appositive_end": (",", ".", '"', "“", "”", ";", ":"),
-    # _np_back: a determiner that can be a head ("one"), a pronoun inside a name ("I")
-    "one": ("one",),
-    "i": ("i",),
-    # _is_noun_use: possessive endings
-    "noun_endings": ("'s", "’s", "s'", "s’"),
-    # _subject_only: the characters stripped off a word
-    "strip": tuple(_WORD_STRIP),
-    # _before_frame: words that open an embedded question ('asked whether "…"')
-    "embedded_question": _EMBEDDED_QUESTION,
+    "and_but": _AND_BUT,  # _subject
+    "appositive_end": _APPOSITIVE_END,
+    "one": _ONE,  # _np_back
+    "i": _I,
+    "noun_endings": _NOUN_ENDINGS,  # _is_noun_use
+    "strip": tuple(_WORD_STRIP),  # _subject_only: the characters stripped off a word
+    "embedded_question": _EMBEDDED_QUESTION,  # _before_frame: 'asked whether "…"'
 }
 #: returned by the accelerator when the Python code must decide (a rare branch)
 _FALLBACK: Any = object()
@@ -430,7 +432,7 @@ class _Doc:
         prev = self.low[k + 1 : j + 1]
         if not prev:
             return False
-        return prev in self.lex.determiners or prev.endswith(("'s", "’s", "s'", "s’"))
+        return prev in self.lex.determiners or prev.endswith(_NOUN_ENDINGS)
 
     def _participle_at(self, v: int) -> bool:
         """Whether the cue at ``v`` is a past participle (after "is", "was" … it is passive)."""
@@ -493,7 +495,7 @@ class _Doc:
             # "Smith, 54, said" / "Jane Doe, who chairs the committee, said"
             j = i - 1
             while j >= 0 and i - j <= 14 and (
-                low[toks[j][0] : toks[j][1]] not in (",", ".", '"', "“", "”", ";", ":")
+                low[toks[j][0] : toks[j][1]] not in _APPOSITIVE_END
                 or self._in_number(toks[j][0])  # "which employs 3,000 people"
             ):
                 j -= 1
@@ -508,7 +510,7 @@ class _Doc:
             w = low[toks[i][0] : toks[i][1]]
         if w in lex.pronouns:
             return toks[i], "pronoun"
-        if w in ("and", "but"):
+        if w in _AND_BUT:
             if i > 0:
                 # "Groups welcomed the move but said …": the subject of the first verb
                 return self.main_subject(self.sent.start(toks[i][0]), toks[i][0])
@@ -609,7 +611,7 @@ class _Doc:
         text = self.text
         stop_back = self.f.stop_back
         w = low[toks[i][0] : toks[i][1]]
-        if not (text[toks[i][0]].isalnum()) or w in lex.np_stop or w in lex.finite or w in lex.np_link or w in lex.determiners and w not in ("one",):
+        if not (text[toks[i][0]].isalnum()) or w in lex.np_stop or w in lex.finite or w in lex.np_link or w in lex.determiners and w not in _ONE:
             return None
         start = i
         det = False
@@ -633,7 +635,7 @@ class _Doc:
                 det = False
             if w in stop_back and not text[a].isupper():
                 break  # ("State", "Post" in a name are no verbs)
-            if w in lex.pronouns and w not in ("i",):
+            if w in lex.pronouns and w not in _I:
                 break
             if w in lex.determiners:
                 det = True
@@ -1140,7 +1142,7 @@ class _Doc:
                     first = w
                 if w in lex.adverbial_start:
                     continue
-                if not text[s].isalnum() or w in lex.np_stop or w in self.f.verbish or w in ("of", "about"):
+                if not text[s].isalnum() or w in lex.np_stop or w in self.f.verbish or w in _OF_ABOUT:
                     break
             if not cue.bare:
                 return None
@@ -1156,7 +1158,7 @@ class _Doc:
             w = low[toks[0][0] : toks[0][1]]
             if w in _LISTENERS:
                 i = 1
-            elif w in ("the", "a") and len(toks) > 2 and text[toks[1][0]].isupper():
+            elif w in _THE_A and len(toks) > 2 and text[toks[1][0]].isupper():
                 i = 2
                 while i < len(toks) and i < 4 and text[toks[i][0]].isupper():
                     i += 1
@@ -1172,7 +1174,7 @@ class _Doc:
         w = low[s0:e0]
         if not text[s0].isalnum() or w in lex.np_link or w in _NOT_CLAUSE_START:
             return None
-        if w in lex.forms or (w in lex.np_stop and w not in ("it", "this", "these", "those", "there")):
+        if w in lex.forms or (w in lex.np_stop and w not in _NP_STOP_KEPT):
             return None
         clause_end = self.sent.end(s0)
         count = 0
