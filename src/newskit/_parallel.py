@@ -21,7 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from newskit._model import Result, _checked_result, _rebuild_finding
-from newskit._pipeline import _heap_frozen
+from newskit._pipeline import _chunks, _heap_frozen
 
 _WORKER: dict[str, Any] = {}
 # Pipelines already built in the parent, by id of their config: a forked worker receives
@@ -134,21 +134,13 @@ def _expand(sent: Any, compact: tuple[Any, ...], provenance: Any) -> Result:
 
 
 def _batches(docs: Iterable[Any], size: int, failed: list[Exception]) -> Iterator[list[Any]]:
-    """``docs`` in lists of ``size``; when the caller's iterator raises, what it gave
-    before is still a batch, and the error waits in ``failed`` (one process does the same:
-    the results up to the failure, then the error)."""
-    it = iter(docs)
-    batch: list[Any] = []
-    try:
-        for doc in it:
-            batch.append(doc)
-            if len(batch) == size:
-                yield batch
-                batch = []
-    except Exception as exc:
-        failed.append(exc)
-    if batch:
-        yield batch
+    """``docs`` in lists of ``size``; the caller's iterator's error, after the documents it
+    gave first, waits in ``failed`` for their results to be delivered."""
+    for chunk, error in _chunks(docs, size):
+        if chunk:
+            yield chunk
+        if error is not None:
+            failed.append(error)
 
 
 def _collect(item: tuple[Any, ...], encode: Any) -> Iterator[Any]:
@@ -195,7 +187,8 @@ def pool_pipe(
     encode: Callable[[Result], Any] | None = None,
     pipeline: Any = None,
 ) -> Iterator[Any]:
-    """Results in input order from ``n_process`` processes.
+    """Results in input order from ``n_process`` (≥ 2) processes; one process is
+    ``Pipeline.pipe``'s own loop.
 
     With ``pipeline``, the built pipeline of ``config``, this process is one of them: it
     starts ``n_process - 1`` workers (forked ones reuse ``pipeline`` as it is) and
@@ -213,13 +206,6 @@ def pool_pipe(
     here = pipeline if pipeline is not None and pipeline.config is config else None
     workers = n_process - 1 if here is not None else n_process
     failed: list[Exception] = []  # the caller's iterator raised this
-    if workers < 1:
-        assert here is not None
-        for batch in _batches(docs, batch_size, failed):
-            yield from _collect((None, batch, _analyse(here, batch)), encode)
-        if failed:
-            raise failed[0]
-        return
     method = "spawn" if _forking_unsafe() else "fork"
     context = multiprocessing.get_context(method)
     if method == "fork" and here is not None:

@@ -112,6 +112,25 @@ def _heap_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
+def _chunks(docs: Iterable[Any], size: int) -> Iterator[tuple[list[Any], Exception | None]]:
+    """``docs`` in lists of ``size``, each with ``None``; when the caller's iterator raises,
+    the items it gave before come last, with that error (what one document at a time
+    gives: the results up to the failure, then the error)."""
+    it = iter(docs)
+    chunk: list[Any] = []
+    try:
+        for doc in it:
+            chunk.append(doc)
+            if len(chunk) == size:
+                yield chunk, None
+                chunk = []
+    except Exception as exc:
+        yield chunk, exc
+        return
+    if chunk:
+        yield chunk, None
+
+
 def as_document(obj: Any) -> Document:
     """A ``Document`` from a document, a string or a JSON-style dict."""
     if isinstance(obj, Document):
@@ -360,22 +379,11 @@ class Pipeline:
         input or a failure (``on_error="raise"``), then that error. After a failure the
         batch is analysed again one document at a time, to stop at the right document.
         """
-        it = iter(docs)
-        while True:
+        for raw, bad in _chunks(docs, batch_size):
             batch: list[Document] = []
-            bad: Exception | None = None
-            done = False
-            while len(batch) < batch_size:
+            for item in raw:
                 try:
-                    raw = next(it)
-                except StopIteration:
-                    done = True
-                    break
-                except Exception as exc:  # the caller's iterator failed: after what it gave
-                    bad = exc
-                    break
-                try:
-                    batch.append(as_document(raw))
+                    batch.append(as_document(item))
                 except Exception as exc:
                     bad = exc
                     break
@@ -392,8 +400,6 @@ class Pipeline:
                         yield self._finish(result)
             if bad is not None:
                 raise bad
-            if done:
-                return
 
     def _accept(
         self,
