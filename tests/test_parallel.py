@@ -270,22 +270,45 @@ def test_a_failure_stops_the_run_where_one_process_stops_it(n_process):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe sizes are a Linux setting")
 def test_the_pipes_hold_a_whole_batch():
-    import concurrent.futures as cf
     import fcntl
 
     from newskit import _parallel
 
-    pool = cf.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    reader, writer = multiprocessing.Pipe(duplex=False)
     try:
-        _parallel._widen_pipes(pool)
-        sizes = [fcntl.fcntl(q._reader.fileno(), fcntl.F_GETPIPE_SZ) for q in (pool._result_queue, pool._call_queue)]
+        _parallel._widen(reader, writer)
+        sizes = [fcntl.fcntl(end.fileno(), fcntl.F_GETPIPE_SZ) for end in (reader, writer)]
     finally:
-        pool.shutdown()
+        reader.close()
+        writer.close()
     with open("/proc/sys/fs/pipe-max-size") as fh:
         limit = int(fh.read())
     if limit <= 64 * 1024:
         pytest.skip(f"this machine caps pipes at {limit} bytes")
     assert min(sizes) >= min(1 << 20, limit)
+
+
+def test_a_worker_that_dies_stops_the_run_with_an_error_that_says_so(monkeypatch):
+    monkeypatch.setenv("NEWSKIT_TOY_DELAY", "0.01")
+    results = toy_pipeline(components=("caps", "slow")).pipe(toy_records(200), n_process=2, batch_size=2)
+    next(results)
+    (worker,) = multiprocessing.active_children()
+    os.kill(worker.pid, signal.SIGKILL)
+    with pytest.raises(newskit.PluginError, match="stopped abruptly"):
+        list(results)
+    assert no_children_left()
+
+
+def test_documents_that_do_not_pickle_are_analysed_in_this_process():
+    import threading
+
+    class Unpicklable(dict):  # a mapping with a lock in it cannot cross to a worker
+        pass
+
+    docs = [Unpicklable(d, lock=threading.Lock()) if i % 3 == 0 else d
+            for i, d in enumerate(toy_records(12))]
+    pipeline = toy_pipeline()
+    assert list(pipeline.pipe(docs, n_process=2, batch_size=2)) == list(pipeline.pipe(docs))
 
 
 @pytest.mark.parametrize("n_process", [2, 3])

@@ -9,19 +9,21 @@ the last whole result (``newskit analyze`` then exits 130 and ``--resume`` conti
 from __future__ import annotations
 
 import collections
-import concurrent.futures as cf
 import itertools
 import marshal
 import multiprocessing
+import multiprocessing.connection
+import pickle
+import queue
 import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from newskit._model import Result, _checked_result, _rebuild_finding
-from newskit._pipeline import _chunks, _heap_frozen
+from newskit._pipeline import _chunks, _collector_paused, _heap_frozen
 
 _WORKER: dict[str, Any] = {}
 # Pipelines already built in the parent, by id of their config: a forked worker receives
@@ -143,30 +145,29 @@ def _batches(docs: Iterable[Any], size: int, failed: list[Exception]) -> Iterato
             failed.append(error)
 
 
-def _collect(item: tuple[Any, ...], encode: Any) -> Iterator[Any]:
+def _collect(entry: list[Any]) -> Iterator[Any]:
     """The results of one batch, in order, then its failure if it had one."""
-    future, batch, here = item
-    if future is None:  # analysed in this process
-        results, error = here
+    batch, outcome, encode = entry
+    if outcome[0] == "here":
+        _, results, error = outcome
         yield from (results if encode is None else map(encode, results))
         if error is not None:
             raise error
         return
-    try:
-        provenance, payload, failure = future.result()
-    except BrokenProcessPool as exc:
-        from newskit._errors import PluginError
-
-        raise PluginError(
-            "a worker process stopped abruptly (killed, out of memory, or it could not "
-            "unpickle the pipeline config: explicitly registered plugins must be importable "
-            "from a module); run with n_process=1 to see the underlying error"
-        ) from exc
+    reply = pickle.loads(outcome[1])
+    if reply[0] == "raise":
+        _, error, where = reply
+        raise error from WorkerTraceback(where)
+    provenance, payload, failure = reply[1]
     if encode is not None:
         yield from payload  # the encoded results
     else:
-        compacts = marshal.loads(payload) if isinstance(payload, bytes) else payload
-        yield from [_expand(sent, c, provenance) for sent, c in zip(batch, compacts)]
+        # Tens of thousands of small objects a batch, none of them garbage: a collection
+        # pass over them on the way would cost the parent as much as the unpacking does.
+        with _collector_paused():
+            compacts = marshal.loads(payload) if isinstance(payload, bytes) else payload
+            results = [_expand(sent, c, provenance) for sent, c in zip(batch, compacts)]
+        yield from results
     if failure is not None:
         error, where = failure
         raise error from WorkerTraceback(where)
@@ -177,6 +178,9 @@ def _collect(item: tuple[Any, ...], encode: Any) -> Iterator[Any]:
 #: worker results that arrive meanwhile, so a worker with only two queued can run dry during
 #: it (on BBC, three queued moved about 5 % of the documents from this process to the worker).
 _QUEUED = 3
+#: Pieces waiting for each worker once the input has ended (see ``_pieces``): one to analyse
+#: and one ready, so that a worker never waits while this process analyses a piece.
+_ENDING_QUEUED = 2
 
 
 def pool_pipe(
@@ -204,93 +208,238 @@ def pool_pipe(
     than a ``Result``.
     """
     here = pipeline if pipeline is not None and pipeline.config is config else None
-    workers = n_process - 1 if here is not None else n_process
     failed: list[Exception] = []  # the caller's iterator raised this
     method = "spawn" if _forking_unsafe() else "fork"
     context = multiprocessing.get_context(method)
     if method == "fork" and here is not None:
         _INHERITED[id(config)] = here
-    children_before = set(multiprocessing.active_children())
-    waiting = _QUEUED * workers
+    waiting = _QUEUED * (n_process - 1 if here is not None else n_process)
+    workers: list[_Worker] = []
+    finished = False
     # _heap_frozen: the parent's heap, and the forked workers' copies of it
     with _heap_frozen():
-        pool = cf.ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(config,)
-        )
-        _widen_pipes(pool)
-        # (future, batch, None) for a worker's batch, (None, batch, results) for our own
-        pending: collections.deque[tuple[Any, list[Any], Any]] = collections.deque()
-        finished = False
         try:
+            for _ in range(n_process - 1 if here is not None else n_process):
+                workers.append(_Worker(context, config, encode))
+            # [batch, outcome, encode]: the outcome is ("here", results, error) for a batch
+            # analysed in this process, ("sent", reply bytes or None) for a worker's
+            pending: collections.deque[list[Any]] = collections.deque()
             # A few batches are read ahead, so that the end of the input is seen coming: then
             # this process keeps the rest to itself unless the workers would run dry, instead
             # of idling at the end while they work through their queues.
             source = _batches(docs, batch_size, failed)
             ahead = collections.deque(itertools.islice(source, waiting))
+            ending = False
             while ahead:
                 batch = ahead.popleft()
-                following = next(source, None)
-                if following is not None:
-                    ahead.append(following)
-                queued = waiting if following is not None else workers
-                busy = sum(1 for future, _, _ in pending if future is not None and not future.done())
-                if here is not None and busy >= queued:
-                    pending.append((None, batch, _analyse(here, batch)))
-                else:
-                    pending.append((pool.submit(_run_batch, batch, encode), batch, None))
-                while pending and (pending[0][0] is None or pending[0][0].done()):
-                    yield from _collect(pending.popleft(), encode)
+                if not ending:
+                    following = next(source, None)
+                    if following is not None:
+                        ahead.append(following)
+                    else:
+                        ending = True
+                        ahead = _pieces([batch, *ahead], batch_size)
+                        batch = ahead.popleft()
+                queued = _ENDING_QUEUED if ending else _QUEUED
+                for worker in workers:
+                    worker.receive()
+                worker = min(workers, key=_Worker.load)
+                entry = [batch, None, encode]
+                if here is not None and worker.load() >= queued:
+                    entry[1] = ("here", *_analyse(here, batch))
+                elif not worker.send(entry):
+                    if here is None:
+                        raise TypeError(
+                            "documents sent to worker processes must pickle; these do not: "
+                            f"{batch!r:.300}"
+                        )
+                    entry[1] = ("here", *_analyse(here, batch))  # they cannot travel
+                pending.append(entry)
+                while pending and _ready(pending[0]):
+                    yield from _collect(pending.popleft())
                 while len(pending) > 2 * waiting:  # bound the results held back
-                    yield from _collect(pending.popleft(), encode)
+                    yield from _collect(_wait(pending.popleft(), workers))
             while pending:
-                yield from _collect(pending.popleft(), encode)
+                yield from _collect(_wait(pending.popleft(), workers))
             finished = True
             if failed:
                 raise failed[0]
         finally:
             _INHERITED.pop(id(config), None)
-            if finished:
-                pool.shutdown(wait=True)
-            else:
-                # Ctrl-C, an error, or a consumer that stopped reading: nothing more of this
-                # run is wanted, so do not wait for the batches still being analysed.
-                _stop(pool, [future for future, _, _ in pending if future is not None], children_before)
+            for worker in workers:
+                worker.stop(wait=finished)
 
 
-def _widen_pipes(pool: cf.ProcessPoolExecutor) -> None:
-    # Batches cross pipes that hold 64 kB: a worker's results (~250 kB for 64 news
-    # articles) and the next batch of documents (~150 kB). Both ends here are helper
-    # threads of this process, which get the interpreter only between slices of this
-    # process's own analysis, so a worker waited for each 64 kB: to hand in its results, and
-    # to receive its next batch. With pipes of 1 MB (Linux) neither waits.
+def _ready(entry: list[Any]) -> bool:
+    return entry[1][0] == "here" or entry[1][1] is not None
+
+
+def _wait(entry: list[Any], workers: list[_Worker]) -> list[Any]:
+    """``entry`` once its results are here."""
+    while not _ready(entry):
+        for worker in workers:
+            if worker.holds(entry):
+                worker.receive(block=True)
+                break
+    return entry
+
+
+def _pieces(batches: list[list[Any]], batch_size: int) -> collections.deque[list[Any]]:
+    """The last batches of a run cut into pieces of an eighth, in order.
+
+    Whoever finishes first at the end of a run idles until the other is done: up to a whole
+    batch (~60 ms for 64 news articles, some 7 % of a run over BBC's 2,225). Pieces bound
+    that wait to a few milliseconds, and cost the parent little more to hand out.
+    """
+    size = max(1, batch_size // 8)
+    rest = [doc for batch in batches for doc in batch]
+    return collections.deque(rest[i : i + size] for i in range(0, len(rest), size))
+
+
+# The ends of the pipes this process holds, so that a worker forked later closes its copies:
+# otherwise a dead worker's pipe would still have a reader, and a batch sent to it would wait.
+_PARENT_ENDS: list[Any] = []
+
+
+class _Worker:
+    """A worker process, the pipes to it, and the batches it has not answered yet.
+
+    This process writes batches and reads replies itself, between batches of its own:
+    helper threads (a ``concurrent.futures`` pool has two) get the interpreter only between
+    slices of this process's analysis, and a worker waited for them for milliseconds at
+    every batch. In the worker, a thread takes batches in as they come, so a send here
+    never waits for the worker to finish a batch (which could wait for this process to
+    read its reply: a deadlock where pipes are small).
+    """
+
+    def __init__(self, context: Any, config: Any, encode: Any) -> None:
+        inbox, self._inbox = context.Pipe(duplex=False)  # (reading end, writing end)
+        self._outbox, outbox = context.Pipe(duplex=False)
+        _widen(self._inbox, self._outbox)
+        self._process = context.Process(
+            target=_serve, args=(config, encode, inbox, outbox), daemon=True, name="newskit-worker"
+        )
+        self._sent: collections.deque[list[Any]] = collections.deque()
+        try:
+            self._process.start()
+        except Exception as exc:
+            from newskit._errors import PluginError
+
+            raise PluginError(
+                f"could not start a worker process ({type(exc).__name__}: {exc}); explicitly "
+                "registered plugins must pickle and be importable from a module"
+            ) from exc
+        finally:
+            inbox.close()
+            outbox.close()
+        _PARENT_ENDS.extend((self._inbox, self._outbox))
+
+    def load(self) -> int:
+        """Batches sent and not answered yet."""
+        return len(self._sent)
+
+    def holds(self, entry: list[Any]) -> bool:
+        return any(sent is entry for sent in self._sent)
+
+    def send(self, entry: list[Any]) -> bool:
+        """Send the batch of ``entry``; False if its documents do not pickle."""
+        try:
+            data = pickle.dumps(entry[0], protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:
+            return False
+        try:
+            self._inbox.send_bytes(data)
+        except OSError:
+            raise self._gone() from None
+        entry[1] = ("sent", None)
+        self._sent.append(entry)
+        return True
+
+    def receive(self, block: bool = False) -> None:
+        """Take in the replies that have arrived (with ``block``, wait for one)."""
+        while self._sent and (block or self._outbox.poll()):
+            if block and not self._outbox.poll():
+                ready = multiprocessing.connection.wait([self._outbox, self._process.sentinel])
+                if self._outbox not in ready:
+                    raise self._gone()
+            try:
+                reply = self._outbox.recv_bytes()
+            except (EOFError, OSError):
+                raise self._gone() from None
+            self._sent.popleft()[1] = ("sent", reply)
+            block = False
+
+    def _gone(self) -> Exception:
+        from newskit._errors import PluginError
+
+        return PluginError(
+            "a worker process stopped abruptly (killed, out of memory, or it could not "
+            "unpickle the pipeline config: explicitly registered plugins must be importable "
+            "from a module); run with n_process=1 to see the underlying error"
+        )
+
+    def stop(self, wait: bool) -> None:
+        """End the worker: after its last batch (``wait``), or now."""
+        if wait:
+            try:
+                self._inbox.send_bytes(b"")
+            except OSError:
+                pass
+            self._process.join(timeout=10)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join(timeout=10)
+        for end in (self._inbox, self._outbox):
+            end.close()
+            if end in _PARENT_ENDS:
+                _PARENT_ENDS.remove(end)
+
+
+def _serve(config: Any, encode: Any, inbox: Any, outbox: Any) -> None:
+    """A worker's life: analyse the batches that come in, reply to each, until ``b""``."""
+    for end in _PARENT_ENDS:  # forked: the other pipes' ends of the parent (see there)
+        end.close()
+    _init_worker(config)
+    batches: queue.SimpleQueue[bytes] = queue.SimpleQueue()
+
+    def take_in() -> None:
+        try:
+            while True:
+                data = inbox.recv_bytes()
+                batches.put(data)
+                if not data:
+                    return
+        except (EOFError, OSError):  # the parent has gone
+            batches.put(b"")
+
+    threading.Thread(target=take_in, daemon=True).start()
+    while data := batches.get():
+        try:
+            reply: tuple[Any, ...] = ("ok", _run_batch(pickle.loads(data), encode))
+        except BaseException as exc:
+            reply = ("raise", exc, "".join(traceback.format_exception(exc)))
+        try:
+            message = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # an error or a value of a plugin that does not pickle
+            from newskit._errors import PluginError
+
+            message = pickle.dumps(("raise", PluginError(
+                f"a worker could not send its results back ({type(exc).__name__}: {exc})"
+            ), "".join(traceback.format_exception(exc))))
+        outbox.send_bytes(message)
+
+
+def _widen(*ends: Any) -> None:
+    # Batches cross pipes that hold 64 kB: a worker's reply (~250 kB for 64 news articles)
+    # and the next batch of documents (~150 kB). With pipes of 1 MB (Linux) a worker never
+    # waits for this process, busy with a batch of its own, to read or write the rest.
     try:
         import fcntl
 
-        for queue in (pool._result_queue, pool._call_queue):  # type: ignore[attr-defined]
-            fcntl.fcntl(queue._reader.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+        for end in ends:
+            fcntl.fcntl(end.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
     except (ImportError, AttributeError, OSError, ValueError):
-        pass  # another platform, another Python, or a lower limit: only slower
-
-
-def _stop(pool: cf.ProcessPoolExecutor, pending: Iterable[cf.Future], children_before: set[Any]) -> None:
-    for future in pending:
-        future.cancel()
-    pool.shutdown(wait=False, cancel_futures=True)
-    # The pool starts workers on demand from its own thread, so a list taken from it can
-    # miss one; every child process started since the pool was made is one of its workers.
-    workers = [p for p in multiprocessing.active_children() if p not in children_before]
-    for process in workers:
-        if process.is_alive():
-            process.terminate()
-    for process in workers:
-        process.join(timeout=10)
-    manager = getattr(pool, "_executor_manager_thread", None)
-    if manager is not None:
-        manager.join(timeout=10)
-    for process in multiprocessing.active_children():  # one started while we stopped
-        if process not in children_before:
-            process.terminate()
-            process.join(timeout=10)
+        pass  # another platform, or a lower limit: only slower
 
 
 def _forking_unsafe() -> bool:
