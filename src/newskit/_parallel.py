@@ -230,6 +230,7 @@ def pool_pipe(
             source = _batches(docs, batch_size, failed)
             ahead = collections.deque(itertools.islice(source, waiting))
             ending = False
+            held = 0  # documents in pending
             while ahead:
                 batch = ahead.popleft()
                 if not ending:
@@ -255,9 +256,12 @@ def pool_pipe(
                         )
                     entry[1] = ("here", *_analyse(here, batch))  # they cannot travel
                 pending.append(entry)
+                held += len(batch)
                 while pending and _ready(pending[0]):
+                    held -= len(pending[0][0])
                     yield from _collect(pending.popleft())
-                while len(pending) > 2 * waiting:  # bound the results held back
+                while held > 2 * waiting * batch_size:  # bound the results held back
+                    held -= len(pending[0][0])
                     yield from _collect(_wait(pending.popleft(), workers))
             while pending:
                 yield from _collect(_wait(pending.popleft(), workers))
