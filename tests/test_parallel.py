@@ -198,6 +198,12 @@ def test_a_parallel_run_leaves_the_garbage_collector_as_it_found_it():
     import gc
 
     assert gc.get_freeze_count() == 0
+    thresholds = gc.get_threshold()
+    eased = toy_pipeline().pipe(toy_records(10), n_process=2, batch_size=2)
+    next(eased)
+    assert gc.get_threshold()[0] > thresholds[0]  # young collections wait for a batch's results
+    eased.close()
+    assert gc.get_threshold() == thresholds
     one = toy_pipeline().pipe(toy_records(10), batch_size=2)  # one process: the same
     next(one)
     assert gc.get_freeze_count() > 0

@@ -22,8 +22,8 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from newskit._model import Result, _checked_result, _rebuild_finding
-from newskit._pipeline import _chunks, _collector_paused, _heap_frozen
+from newskit._model import Result, _checked_result, _rebuild_findings
+from newskit._pipeline import _chunks, _collector_eased
 
 _WORKER: dict[str, Any] = {}
 # Pipelines already built in the parent, by id of their config: a forked worker receives
@@ -100,36 +100,29 @@ class WorkerTraceback(Exception):
 # the documents it sent and the pipeline's provenance, and a finding's text is a slice of
 # the document's, so none of these make the trip back.
 def _compact(sent: Any, result: Result, provenance: Any) -> tuple[Any, ...]:
-    findings = [
-        (
+    fields: list[Any] = []
+    for f in result.findings:  # laid end to end, as _rebuild_findings reads them
+        fields += (
             f.kind, f.start, f.end, f.text if f.start is None else None, f.label, f.value,
             f.confidence, dict(f.attributes) if f.attributes else None,
             dict(f.refs) if f.refs else None, f.id, f.producer,
         )
-        for f in result.findings
-    ]
     return (
         None if result.document is sent else result.document,
-        findings,
+        fields,
         result.errors or None,
         None if result.provenance is provenance else result.provenance,
     )
 
 
 def _expand(sent: Any, compact: tuple[Any, ...], provenance: Any) -> Result:
-    document, findings, errors, own_provenance = compact
+    document, fields, errors, own_provenance = compact
     if document is None:
         document = sent
-    text = document.text
     # Every value here was checked in the worker, as the pipeline made it.
     return _checked_result(
         document,
-        tuple(
-            _rebuild_finding(kind, start, end, text[start:end] if start is not None else ftext,
-                             label, value, confidence, attributes, refs, id, producer)
-            for kind, start, end, ftext, label, value, confidence, attributes, refs, id, producer
-            in findings
-        ),
+        _rebuild_findings(document.text, fields),
         errors or (),
         provenance if own_provenance is None else own_provenance,
     )
@@ -162,12 +155,8 @@ def _collect(entry: list[Any]) -> Iterator[Any]:
     if encode is not None:
         yield from payload  # the encoded results
     else:
-        # Tens of thousands of small objects a batch, none of them garbage: a collection
-        # pass over them on the way would cost the parent as much as the unpacking does.
-        with _collector_paused():
-            compacts = marshal.loads(payload) if isinstance(payload, bytes) else payload
-            results = [_expand(sent, c, provenance) for sent, c in zip(batch, compacts)]
-        yield from results
+        compacts = marshal.loads(payload) if isinstance(payload, bytes) else payload
+        yield from [_expand(sent, c, provenance) for sent, c in zip(batch, compacts)]
     if failure is not None:
         error, where = failure
         raise error from WorkerTraceback(where)
@@ -216,11 +205,11 @@ def pool_pipe(
     waiting = _QUEUED * (n_process - 1 if here is not None else n_process)
     workers: list[_Worker] = []
     finished = False
-    # _heap_frozen: the parent's heap, and the forked workers' copies of it
-    with _heap_frozen():
+    # the parent's collector, and the forked workers' copies of it
+    with _collector_eased(batch_size):
         try:
             for _ in range(n_process - 1 if here is not None else n_process):
-                workers.append(_Worker(context, config, encode))
+                workers.append(_Worker(context, config, encode, batch_size))
             # [batch, outcome, encode]: the outcome is ("here", results, error) for a batch
             # analysed in this process, ("sent", reply bytes or None) for a worker's
             pending: collections.deque[list[Any]] = collections.deque()
@@ -316,12 +305,13 @@ class _Worker:
     read its reply: a deadlock where pipes are small).
     """
 
-    def __init__(self, context: Any, config: Any, encode: Any) -> None:
+    def __init__(self, context: Any, config: Any, encode: Any, batch_size: int) -> None:
         inbox, self._inbox = context.Pipe(duplex=False)  # (reading end, writing end)
         self._outbox, outbox = context.Pipe(duplex=False)
         _widen(self._inbox, self._outbox)
         self._process = context.Process(
-            target=_serve, args=(config, encode, inbox, outbox), daemon=True, name="newskit-worker"
+            target=_serve, args=(config, encode, batch_size, inbox, outbox), daemon=True,
+            name="newskit-worker",
         )
         self._sent: collections.deque[list[Any]] = collections.deque()
         try:
@@ -399,7 +389,7 @@ class _Worker:
                 _PARENT_ENDS.remove(end)
 
 
-def _serve(config: Any, encode: Any, inbox: Any, outbox: Any) -> None:
+def _serve(config: Any, encode: Any, batch_size: int, inbox: Any, outbox: Any) -> None:
     """A worker's life: analyse the batches that come in, reply to each, until ``b""``."""
     for end in _PARENT_ENDS:  # forked: the other pipes' ends of the parent (see there)
         end.close()
@@ -417,20 +407,21 @@ def _serve(config: Any, encode: Any, inbox: Any, outbox: Any) -> None:
             batches.put(b"")
 
     threading.Thread(target=take_in, daemon=True).start()
-    while data := batches.get():
-        try:
-            reply: tuple[Any, ...] = ("ok", _run_batch(pickle.loads(data), encode))
-        except BaseException as exc:
-            reply = ("raise", exc, "".join(traceback.format_exception(exc)))
-        try:
-            message = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:  # an error or a value of a plugin that does not pickle
-            from newskit._errors import PluginError
+    with _collector_eased(batch_size):  # as the parent's (a forked worker has it already)
+        while data := batches.get():
+            try:
+                reply: tuple[Any, ...] = ("ok", _run_batch(pickle.loads(data), encode))
+            except BaseException as exc:
+                reply = ("raise", exc, "".join(traceback.format_exception(exc)))
+            try:
+                message = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception as exc:  # an error or a value of a plugin that does not pickle
+                from newskit._errors import PluginError
 
-            message = pickle.dumps(("raise", PluginError(
-                f"a worker could not send its results back ({type(exc).__name__}: {exc})"
-            ), "".join(traceback.format_exception(exc))))
-        outbox.send_bytes(message)
+                message = pickle.dumps(("raise", PluginError(
+                    f"a worker could not send its results back ({type(exc).__name__}: {exc})"
+                ), "".join(traceback.format_exception(exc))))
+            outbox.send_bytes(message)
 
 
 def _widen(*ends: Any) -> None:
