@@ -421,3 +421,15 @@ def test_bundled_plugins_give_the_same_results_in_every_mode():
     assert list(pipeline.pipe(docs, n_process=2, batch_size=1)) == serial
     records = [d.to_dict() for d in docs]
     assert parallel.process_partition(records, pipeline.config) == [result_to_dict(r) for r in serial]
+
+
+@pytest.mark.slow
+def test_spawned_workers_as_on_macos_and_windows_give_the_same_results(monkeypatch):
+    # There workers start a fresh interpreter, import the plugins and build the pipeline.
+    from newskit import _parallel
+
+    monkeypatch.setattr(_parallel, "_forking_unsafe", lambda: True)
+    pipeline = toy_pipeline()
+    docs = toy_records(30)
+    assert list(pipeline.pipe(docs, n_process=2, batch_size=4)) == list(pipeline.pipe(docs))
+    assert no_children_left()
