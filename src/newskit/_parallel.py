@@ -138,28 +138,47 @@ def _batches(docs: Iterable[Any], size: int, failed: list[Exception]) -> Iterato
             failed.append(error)
 
 
-def _collect(entry: list[Any]) -> Iterator[Any]:
-    """The results of one batch, in order, then its failure if it had one."""
-    batch, outcome, encode = entry
-    if outcome[0] == "here":
-        _, results, error = outcome
-        yield from (results if encode is None else map(encode, results))
-        if error is not None:
-            raise error
-        return
-    reply = pickle.loads(outcome[1])
-    if reply[0] == "raise":
-        _, error, where = reply
-        raise error from WorkerTraceback(where)
-    provenance, payload, failure = reply[1]
-    if encode is not None:
-        yield from payload  # the encoded results
-    else:
-        compacts = marshal.loads(payload) if isinstance(payload, bytes) else payload
-        yield from [_expand(sent, c, provenance) for sent, c in zip(batch, compacts)]
-    if failure is not None:
-        error, where = failure
-        raise error from WorkerTraceback(where)
+class _Batch:
+    """Documents analysed together, and what became of them: analysed in this process
+    (``results`` up to ``error``), or sent to ``worker``, whose ``reply`` is pickled."""
+
+    __slots__ = ("docs", "results", "error", "worker", "reply")
+
+    def __init__(self, docs: list[Any]) -> None:
+        self.docs = docs
+        self.results: list[Result] | None = None
+        self.error: Exception | None = None
+        self.worker: _Worker | None = None
+        self.reply: bytes | None = None
+
+    def analyse(self, pipeline: Any) -> None:
+        self.results, self.error = _analyse(pipeline, self.docs)
+
+    def ready(self) -> bool:
+        return self.results is not None or self.reply is not None
+
+    def outcome(self, encode: Callable[[Result], Any] | None) -> Iterator[Any]:
+        """The results, in order (encoded with ``encode``), then the failure if any."""
+        if self.worker is not None:
+            self.worker.wait(self)
+        if self.results is not None:  # analysed in this process
+            yield from (self.results if encode is None else map(encode, self.results))
+            if self.error is not None:
+                raise self.error
+            return
+        reply = pickle.loads(self.reply)  # type: ignore[arg-type]
+        if reply[0] == "raise":
+            _, error, where = reply
+            raise error from WorkerTraceback(where)
+        provenance, payload, failure = reply[1]
+        if encode is not None:
+            yield from payload  # the encoded results
+        else:
+            compacts = marshal.loads(payload) if isinstance(payload, bytes) else payload
+            yield from [_expand(sent, c, provenance) for sent, c in zip(self.docs, compacts)]
+        if failure is not None:
+            error, where = failure
+            raise error from WorkerTraceback(where)
 
 
 #: Batches given to each worker before this process analyses one itself. A batch of its own
@@ -210,9 +229,7 @@ def pool_pipe(
         try:
             for _ in range(n_process - 1 if here is not None else n_process):
                 workers.append(_Worker(context, config, encode, batch_size))
-            # [batch, outcome, encode]: the outcome is ("here", results, error) for a batch
-            # analysed in this process, ("sent", reply bytes or None) for a worker's
-            pending: collections.deque[list[Any]] = collections.deque()
+            pending: collections.deque[_Batch] = collections.deque()
             # A few batches are read ahead, so that the end of the input is seen coming: then
             # this process keeps the rest to itself unless the workers would run dry, instead
             # of idling at the end while they work through their queues.
@@ -221,39 +238,39 @@ def pool_pipe(
             ending = False
             held = 0  # documents in pending
             while ahead:
-                batch = ahead.popleft()
+                chunk = ahead.popleft()
                 if not ending:
                     following = next(source, None)
                     if following is not None:
                         ahead.append(following)
                     else:
                         ending = True
-                        ahead = _pieces([batch, *ahead], batch_size)
-                        batch = ahead.popleft()
+                        ahead = _pieces([chunk, *ahead], batch_size)
+                        chunk = ahead.popleft()
                 queued = _ENDING_QUEUED if ending else _QUEUED
                 for worker in workers:
                     worker.receive()
                 worker = min(workers, key=_Worker.load)
-                entry = [batch, None, encode]
+                batch = _Batch(chunk)
                 if here is not None and worker.load() >= queued:
-                    entry[1] = ("here", *_analyse(here, batch))
-                elif not worker.send(entry):
+                    batch.analyse(here)
+                elif not worker.send(batch):
                     if here is None:
                         raise TypeError(
                             "documents sent to worker processes must pickle; these do not: "
-                            f"{batch!r:.300}"
+                            f"{chunk!r:.300}"
                         )
-                    entry[1] = ("here", *_analyse(here, batch))  # they cannot travel
-                pending.append(entry)
-                held += len(batch)
-                while pending and _ready(pending[0]):
-                    held -= len(pending[0][0])
-                    yield from _collect(pending.popleft())
+                    batch.analyse(here)  # they cannot travel
+                pending.append(batch)
+                held += len(chunk)
+                while pending and pending[0].ready():
+                    held -= len(pending[0].docs)
+                    yield from pending.popleft().outcome(encode)
                 while held > 2 * waiting * batch_size:  # bound the results held back
-                    held -= len(pending[0][0])
-                    yield from _collect(_wait(pending.popleft(), workers))
+                    held -= len(pending[0].docs)
+                    yield from pending.popleft().outcome(encode)
             while pending:
-                yield from _collect(_wait(pending.popleft(), workers))
+                yield from pending.popleft().outcome(encode)
             finished = True
             if failed:
                 raise failed[0]
@@ -261,20 +278,6 @@ def pool_pipe(
             _INHERITED.pop(id(config), None)
             for worker in workers:
                 worker.stop(wait=finished)
-
-
-def _ready(entry: list[Any]) -> bool:
-    return entry[1][0] == "here" or entry[1][1] is not None
-
-
-def _wait(entry: list[Any], workers: list[_Worker]) -> list[Any]:
-    """``entry`` once its results are here."""
-    while not _ready(entry):
-        for worker in workers:
-            if worker.holds(entry):
-                worker.receive(block=True)
-                break
-    return entry
 
 
 def _pieces(batches: list[list[Any]], batch_size: int) -> collections.deque[list[Any]]:
@@ -313,12 +316,14 @@ class _Worker:
             target=_serve, args=(config, encode, batch_size, inbox, outbox), daemon=True,
             name="newskit-worker",
         )
-        self._sent: collections.deque[list[Any]] = collections.deque()
+        self._sent: collections.deque[_Batch] = collections.deque()  # not answered yet
         try:
             self._process.start()
         except Exception as exc:
             from newskit._errors import PluginError
 
+            self._inbox.close()
+            self._outbox.close()
             raise PluginError(
                 f"could not start a worker process ({type(exc).__name__}: {exc}); explicitly "
                 "registered plugins must pickle and be importable from a module"
@@ -332,36 +337,40 @@ class _Worker:
         """Batches sent and not answered yet."""
         return len(self._sent)
 
-    def holds(self, entry: list[Any]) -> bool:
-        return any(sent is entry for sent in self._sent)
-
-    def send(self, entry: list[Any]) -> bool:
-        """Send the batch of ``entry``; False if its documents do not pickle."""
+    def send(self, batch: _Batch) -> bool:
+        """Send ``batch`` to this worker; False if its documents do not pickle."""
         try:
-            data = pickle.dumps(entry[0], protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps(batch.docs, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:
             return False
         try:
             self._inbox.send_bytes(data)
         except OSError:
             raise self._gone() from None
-        entry[1] = ("sent", None)
-        self._sent.append(entry)
+        batch.worker = self
+        self._sent.append(batch)
         return True
 
-    def receive(self, block: bool = False) -> None:
-        """Take in the replies that have arrived (with ``block``, wait for one)."""
-        while self._sent and (block or self._outbox.poll()):
-            if block and not self._outbox.poll():
+    def receive(self) -> None:
+        """Take in the replies that have arrived, without waiting."""
+        while self._sent and self._outbox.poll():
+            self._take_reply()
+
+    def wait(self, batch: _Batch) -> None:
+        """Take in replies until ``batch``'s is here."""
+        while batch.reply is None:
+            if not self._outbox.poll():
                 ready = multiprocessing.connection.wait([self._outbox, self._process.sentinel])
                 if self._outbox not in ready:
                     raise self._gone()
-            try:
-                reply = self._outbox.recv_bytes()
-            except (EOFError, OSError):
-                raise self._gone() from None
-            self._sent.popleft()[1] = ("sent", reply)
-            block = False
+            self._take_reply()
+
+    def _take_reply(self) -> None:
+        try:
+            reply = self._outbox.recv_bytes()
+        except (EOFError, OSError):
+            raise self._gone() from None
+        self._sent.popleft().reply = reply
 
     def _gone(self) -> Exception:
         from newskit._errors import PluginError
