@@ -62,6 +62,9 @@ def _run_batch(batch: list[Any], encode: Callable[[Result], Any] | None = None) 
     if encode is None:
         provenance = pipeline.provenance
         compacts = [_compact(doc, r, provenance) for doc, r in zip(batch, results)]
+        # marshal looks up every object that has other references, to write it once; with
+        # the results gone, most values have none (a third less time for news articles)
+        del results
         try:
             # plain tuples, lists and dicts load in the parent about twice as fast from
             # marshal as from pickle; anything else (a plugin's own attribute value, a
