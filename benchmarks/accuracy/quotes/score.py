@@ -3,6 +3,7 @@
     python benchmarks/accuracy/quotes/score.py                 # entities + quotes when available
     python benchmarks/accuracy/quotes/score.py --no-entities   # quotes alone
     python benchmarks/accuracy/quotes/score.py --show-errors   # list misses and false alarms
+    python benchmarks/accuracy/quotes/score.py heldout_a.txt   # another file of the same format
 
 The dev set is ``dev_*.txt``: invented news-style passages, each followed by its gold
 quotes (see the header of ``dev_a.txt`` for the format).
@@ -37,10 +38,11 @@ KINDS = ("direct", "indirect", "mixed")
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "him", "her", "them"}
 
 
-def load(folder: Path = HERE) -> list[dict]:
-    """Parse the dev files into passages with gold quotes (spans computed from the text)."""
+def load(paths: list[Path] | None = None) -> list[dict]:
+    """Parse the dev files (or ``paths``) into passages with gold quotes (spans computed
+    from the text)."""
     passages = []
-    for path in sorted(folder.glob("dev_*.txt")):
+    for path in paths or sorted(HERE.glob("dev_*.txt")):
         current = None
         lines: list[str] = []
         for raw in path.read_text(encoding="utf-8").splitlines() + ["### END"]:
@@ -156,10 +158,11 @@ def build_pipeline(use_entities: bool):
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("paths", nargs="*", type=Path, help="files to score (default: dev_*.txt here)")
     ap.add_argument("--no-entities", action="store_true", help="run the quotes component alone")
     ap.add_argument("--show-errors", action="store_true", help="list misses, false alarms, wrong speakers")
     args = ap.parse_args(argv)
-    passages = load()
+    passages = load([p if p.exists() else HERE / p for p in args.paths])
     pipeline, mode = build_pipeline(not args.no_entities)
     n_gold = defaultdict(int)
     n_pred = defaultdict(int)
@@ -202,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
                 errors.append((psg["id"], "FALSE", f"{f.label} {f.attributes.get('speaker')!r}: {f.text[:80]!r}"))
     total_gold = sum(n_gold.values())
     total_pred = sum(n_pred.values())
-    print(f"quotes dev set: {len(passages)} passages, {total_gold} gold quotes "
+    print(f"quotes {', '.join(p.name for p in args.paths) or 'dev set'}: {len(passages)} passages, {total_gold} gold quotes "
           f"({', '.join(f'{n_gold[k]} {k}' for k in KINDS)}); mode: {mode}")
     print(f"{'kind':10} {'gold':>5} {'pred':>5}  {'det P':>6} {'det R':>6} {'det F1':>6}  {'spk acc':>7}  {'e2e P':>6} {'e2e R':>6} {'e2e F1':>6}")
     rows = [(k, n_gold[k], n_pred[k], det_p[k], det_g[k], spk[k], e2e_p[k]) for k in KINDS]
