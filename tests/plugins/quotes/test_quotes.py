@@ -181,7 +181,7 @@ def test_odd_number_of_straight_marks_keeps_later_quotes():
         ("Putin is quoted as saying that the parties will strengthen ties.", "quoted as saying", "the parties will strengthen ties"),
         ("The minister expressed confidence that the deal would be signed.", "expressed confidence", "the deal would be signed"),
         ("The ministry said on Tuesday that it had lodged a protest.", "said", "it had lodged a protest"),
-        ("Analysts at Carver Bank believe the currency will weaken further.", "believe", "the currency will weaken further"),
+        ("Analysts at Carver Bank predict the currency will weaken further.", "predict", "the currency will weaken further"),
         ("Officials told reporters the plan was dead.", "told reporters", "the plan was dead"),
         ("The talks will resume next month, a spokesman for the UN said.", "said", "The talks will resume next month"),
         ("Inflation remains above target, said the central bank.", "said", "Inflation remains above target"),
