@@ -1239,6 +1239,11 @@ class _Doc:
             return None
         if second is None and comma - ss < 8:
             return None
+        if frame_end != b and second is None and not self._clause_starts(ss, comma, True):
+            # ", said X.": what stands before the comma is the reported clause, so it has a
+            # verb; "Jane Doe, 58, of Leeds, admitted three charges" is a subject, and the
+            # cue's verb has a noun object: no report
+            return None
         parts = []
         first_end = comma
         start = ss
@@ -1281,12 +1286,16 @@ class _Doc:
                 return False
         return None
 
-    def _clause_starts(self, s: int, e: int) -> bool:
-        """Whether ``text[s:e]`` already holds a finite verb (so it is a whole clause)."""
+    def _clause_starts(self, s: int, e: int, present: bool = False) -> bool:
+        """Whether ``text[s:e]`` already holds a finite verb (so it is a whole clause); with
+        ``present``, a lower-case word in "-s" counts as one too ("the chip uses …")."""
         lex = self.lex
-        for a, b in map(_span, TOKEN.finditer(self.text, s, e)):  # lazily: stops early
+        text = self.text
+        for a, b in map(_span, TOKEN.finditer(text, s, e)):  # lazily: stops early
             w = self.low[a:b]
             if w in lex.finite or (w.endswith("ed") and len(w) > 3):
+                return True
+            if present and len(w) > 3 and w[-1] == "s" and w[-2] != "s" and text[a].islower():
                 return True
         return False
 

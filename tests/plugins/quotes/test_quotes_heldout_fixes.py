@@ -52,3 +52,18 @@ def test_a_belief_is_not_reported_speech():
     text = "The baker said she had followed every rule but did not believe the flour was at fault."
     (q,) = quotes(text)
     assert q.text == "she had followed every rule but did not believe the flour was at fault"
+
+
+# -- a cue verb with a noun object is no report --------------------------------------
+
+
+def test_a_cue_verb_with_a_noun_object_after_a_subject_is_no_report():
+    # ", admitted X" after a subject with appositions: X is the verb's object, not a speaker
+    assert quotes("Peter Vance, 44, of Hull, admitted three charges of theft on Monday.") == []
+    assert quotes("The director, a former actor, announced the news at a gala.") == []
+    # an inverted frame after a reported clause is still one
+    (q,) = quotes("The new chip uses far less power, said Intel.")
+    assert q.text == "The new chip uses far less power"
+    assert q.attributes["speaker"] == "Intel"
+    (q,) = quotes("Interest rates will stay low, said the central bank.")
+    assert q.text == "Interest rates will stay low"
