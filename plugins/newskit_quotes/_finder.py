@@ -70,6 +70,8 @@ _WORD_STRIP = ".,;:'\"“”‘’()"
 _EMBEDDED_QUESTION = ("if", "whether", "what", "how", "why", "when")
 #: noun-phrase stop words that may still open a phrase after a cue ("said this week")
 _NP_FIRST_KEPT = ("this",)
+#: "that" after a title's closing mark ("her memoir, "Threads," that …"): the clause start
+_THAT_AFTER = re.compile(r"[,”\"’']*\s*,?\s*that\s+")
 #: words allowed between a cue verb and "that" ("told reporters in Moscow on Monday that")
 _GAP = 8
 
@@ -884,6 +886,10 @@ class _Doc:
         """A title, name or term: after "so-called", "the film" …, or in Title Case."""
         lex = self.lex
         before = self.low[max(0, q.open - 30) : q.open].split()[-2:]
+        if before and before[-1][-1:] == "," and before[-1][:-1] in lex.title_before:
+            # an apposition: "the inquiry's report, "Lessons Ignored", found …", "in her
+            # memoir, "Threads," she …": a title when the words are in Title Case
+            return self._title_case(self.text[q.start : q.end].rstrip(","))
         if before and not before[-1][-1:].isalnum():
             return False  # "… programme. "Hospitals are full"": punctuation, no title word
         # the word right before the mark ("the film "…"", "so-called '…'"), or the one
@@ -895,10 +901,17 @@ class _Doc:
         content = self.text[q.start : q.end]
         if content[-1:] in ".!?,":
             return False
+        return self._title_case(content)
+
+    def _title_case(self, content: str) -> bool:
+        """At most eight words, each capitalised but for small words ("Lord of the Rings"),
+        and no sentence end."""
+        if content[-1:] in ".!?":
+            return False
         words = content.split()
         if len(words) > 8:
             return False
-        caps = [w for w in words if w.lower() not in lex.title_small]
+        caps = [w for w in words if w.lower() not in self.lex.title_small]
         return bool(caps) and all(w[:1].isupper() or not w[:1].isalpha() for w in caps)
 
     def _words(self, q: Quoted) -> int:
@@ -948,7 +961,9 @@ class _Doc:
                 out.append(_Cand("direct", parts, (a, b), sp, mode, q))
             elif before is not None:
                 ci, sp, mode = before
-                if words < self.f.min_words and self.text[q.end - 1 : q.end] not in ".!?":
+                if words < self.f.min_words and self.text[q.end - 1 : q.end] not in ".!?" or (
+                    self.text[q.end - 1 : q.end] == "," and self._title_like(q)
+                ):
                     # 'said "no"' — a one-word answer is still a quote, a term is not
                     if self._title_like(q) or words < 1:
                         self.fragments.add(q)
@@ -1378,6 +1393,8 @@ class _Doc:
             if self._is_noun_use(a, ss):
                 continue
             cs = self._that_or_bare(ci)
+            if cs is None and quoted and self.fragments:
+                cs = self._that_after_title(b)
             if cs is not None:
                 if cs < self.n and text[cs] in _QUOTE_CHARS and self._quote_at(cs) is not None:
                     pass  # 'said that "…"' — a mixed quote, handled below as a clause
@@ -1401,6 +1418,21 @@ class _Doc:
         if not found:
             return cands
         return self._merge(cands, found)
+
+    def _that_after_title(self, b: int) -> int | None:
+        """Where the clause starts after "wrote in her memoir, "Threads," that …": a title in
+        quotation marks within a few words after the cue at ``b``, then "that"."""
+        k = bisect_left(self.qopens, b)
+        if k >= len(self.quoted):
+            return None
+        q = self.quoted[k]
+        if q.open - b > 40 or q not in self.fragments or not self._title_like(q):
+            return None
+        between = self.low[b : q.open]
+        if "\n" in between or any(c in between for c in ".;:!?\"“”"):
+            return None
+        m = _THAT_AFTER.match(self.low, q.close + 1)
+        return m.end() if m is not None else None
 
     def _quote_at(self, pos: int) -> Quoted | None:
         k = bisect_left(self.qopens, pos)

@@ -67,3 +67,20 @@ def test_a_cue_verb_with_a_noun_object_after_a_subject_is_no_report():
     assert q.attributes["speaker"] == "Intel"
     (q,) = quotes("Interest rates will stay low, said the central bank.")
     assert q.text == "Interest rates will stay low"
+
+
+# -- titles in apposition --------------------------------------------------------------
+
+
+def test_a_title_in_apposition_after_report_or_memoir_is_no_quote():
+    text = 'An inquiry report, "Roads to Nowhere", was highly critical of the council.'
+    assert quotes(text) == []
+    # the title sits between the cue and its "that": the clause after it is still reported
+    text = "He argued in his memoir, “Salt and Iron,” that the shipyards had “made and broken” him."
+    (q,) = quotes(text)
+    assert q.label == "mixed"
+    assert q.text.startswith("the shipyards had")
+    assert q.attributes["speaker"] == "He"
+    # a real quote after a comma is still a quote
+    (q,) = quotes('The report said, "Nothing was learned from the floods."')
+    assert q.text == "Nothing was learned from the floods."
