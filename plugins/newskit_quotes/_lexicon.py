@@ -70,6 +70,9 @@ class Lexicon:
     org_heads: frozenset[str]
     abbreviations: frozenset[str]
     name_stop: frozenset[str]
+    #: endings of the head of a description that names someone mentioned before
+    #: ("the 24-year-old")
+    anaphoric_heads: tuple[str, ...]
     #: endings of plural nouns ("organisers", "analysts")
     plural_suffixes: tuple[str, ...]
     #: given name → "male" / "female"
@@ -151,6 +154,7 @@ def build_lexicon(
         org_heads=fs("org_heads"),
         abbreviations=fs("abbreviations"),
         name_stop=fs("name_stop"),
+        anaphoric_heads=tuple(sorted(fs("anaphoric_heads"))),
         plural_suffixes=tuple(sorted(fs("plural_suffixes"))),
         first_names=first_names,
         gender_titles=gender_titles,

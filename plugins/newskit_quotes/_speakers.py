@@ -178,6 +178,20 @@ class Resolver:
         else:
             head_end = self._head_end(s, e)
         ent = self._covering(s, head_end) if self.ents else None
+        if words[0] == "the" and 1 < len(words) <= 3 and (
+            words[-1].endswith(self.lex.anaphoric_heads)
+            or (len(words) == 2 and not words[1].endswith("s") and ent is not None
+                and ent.attributes.get("via") == "demonym")
+        ):
+            # "the 24-year-old", "the Croatian" (one person; "the Israelis" are a side):
+            # the person named before
+            found = self._antecedent(s, "", "person")
+            if found is not None:
+                sp = Speaker(found.name, found.ref, found.gender, found.refers, s)
+                self._remember(sp)
+                return sp
+            if ent is not None and ent.label != "PERSON":
+                ent = None  # a person, not the country
         if ent is not None and ent.label != "PERSON" and ent.start > s:
             # "Carlos Medina" is a person even if "Medina" is also a city
             first = self.text[s:ent.start].split()[-1:]

@@ -84,3 +84,31 @@ def test_a_title_in_apposition_after_report_or_memoir_is_no_quote():
     # a real quote after a comma is still a quote
     (q,) = quotes('The report said, "Nothing was learned from the floods."')
     assert q.text == "Nothing was learned from the floods."
+
+
+# -- descriptions that name a person introduced before ---------------------------------
+
+
+def test_an_age_description_names_the_person_introduced_before():
+    text = ('Defender Marta Lindqvist, who signed in the summer, was pleased. '
+            '"We kept our shape for ninety minutes," the 27-year-old said. "That matters."')
+    ents = [person(text, "Marta Lindqvist")]
+    first, second = quotes(text, ents)
+    assert first.attributes["speaker"] == "Marta Lindqvist"
+    assert first.attributes["speaker_span"] == [text.index("the 27-year-old"), text.index(" said")]
+    assert second.attributes["speaker"] == "Marta Lindqvist"  # the continuation inherits the name
+
+
+def test_a_nationality_noun_names_a_person_not_the_country():
+    text = ("Nikola Horvat lost in three sets. "
+            '"My serve let me down all afternoon," the Slovenian said.')
+    country = Finding("entity", text.index("Slovenian"), text.index("Slovenian") + 9, "Slovenian",
+                      label="GPE", value="Q215", attributes={"name": "Slovenia", "via": "demonym"})
+    (q,) = quotes(text, [person(text, "Nikola Horvat"), country])
+    assert q.attributes["speaker"] == "Nikola Horvat"
+    # a plural demonym is a side, not the person named before
+    text = 'Nikola Horvat lost. "The court was too slow," the Slovenians said.'
+    country = Finding("entity", text.index("Slovenians"), text.index("Slovenians") + 9, "Slovenian",
+                      label="GPE", value="Q215", attributes={"name": "Slovenia", "via": "demonym"})
+    (q,) = quotes(text, [person(text, "Nikola Horvat"), country])
+    assert q.attributes["speaker"] != "Nikola Horvat"
