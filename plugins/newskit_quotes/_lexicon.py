@@ -91,11 +91,20 @@ def _read(name: str) -> dict[str, Any]:
 
 
 def build_lexicon(
-    cues: dict[str, Any], grammar: dict[str, Any], names: dict[str, Any] | None = None
+    cues: dict[str, Any],
+    grammar: dict[str, Any],
+    names: dict[str, Any] | None = None,
+    given: dict[str, Any] | None = None,
 ) -> Lexicon:
-    """Compile the TOML tables (as dicts) into a ``Lexicon``."""
+    """Compile the TOML tables (as dicts) into a ``Lexicon``. ``names`` is the hand-kept
+    ``first_names.toml``; ``given`` the generated ``given_names.toml``, which adds names (the
+    hand-kept table wins where both give a gender) and removes its ``ambiguous`` ones."""
     names = names or {}
-    first_names = {n.lower(): g for g in ("male", "female") for n in names.get(g, ())}
+    given = given or {}
+    first_names = {n.lower(): g for g in ("male", "female") for n in given.get(g, ())}
+    first_names.update({n.lower(): g for g in ("male", "female") for n in names.get(g, ())})
+    for n in given.get("ambiguous", ()):
+        first_names.pop(n.lower(), None)
     titles = names.get("titles", {})
     gender_titles = {n.lower(): g for g in ("male", "female") for n in titles.get(g, ())}
     forms: dict[str, Cue] = {}
@@ -164,4 +173,6 @@ def build_lexicon(
 @functools.cache
 def load_lexicon() -> Lexicon:
     """The bundled lexicon (read on first use, then cached)."""
-    return build_lexicon(_read("cues.toml"), _read("grammar.toml"), _read("first_names.toml"))
+    return build_lexicon(
+        _read("cues.toml"), _read("grammar.toml"), _read("first_names.toml"), _read("given_names.toml")
+    )

@@ -27,6 +27,8 @@ _PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "LOC": 3}
 _LOOKBACK = 2500
 #: how many sentences back a pronoun looks
 _SENTENCES = 6
+#: the gender of a person whose title contradicts its link: agrees with no pronoun
+_CONFLICT = "?"
 #: up to this many speakers, the history is read in one pass (no position index)
 _SHORT_HISTORY = 64
 
@@ -125,8 +127,17 @@ class Resolver:
             name = attrs.get("name") or e.text
         refers = _REFERS.get(e.label or "", "org")
         gender = str(attrs.get("gender") or "")
-        if not gender and refers == "person":
-            gender = self.guess_gender(self.text[max(0, e.start - 6) : e.end]) or self.guess_gender(name)
+        if refers == "person":
+            # the entities' gender, else a gendered title just before the mention ("Princess
+            # Anne", "Mrs May"), else a known given name in the mention or the canonical name
+            before = self.text[max(0, e.start - 12) : e.start].split()[-1:]
+            title = self.lex.gender_titles.get(before[0].lower().strip(".,"), "") if before else ""
+            if title and not gender and name != e.text:
+                gender = self.guess_gender(name)  # the given name of the person linked to
+            if title and gender and title != gender:
+                gender = _CONFLICT  # "Mrs Howard" linked to a man: no he/she goes to it
+            else:
+                gender = gender or title or self.guess_gender(e.text) or self.guess_gender(name)
         return name, gender, refers
 
     def _covering(self, s: int, e: int) -> Any | None:

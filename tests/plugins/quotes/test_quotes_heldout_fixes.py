@@ -112,3 +112,56 @@ def test_a_nationality_noun_names_a_person_not_the_country():
                       label="GPE", value="Q215", attributes={"name": "Slovenia", "via": "demonym"})
     (q,) = quotes(text, [person(text, "Nikola Horvat"), country])
     assert q.attributes["speaker"] != "Nikola Horvat"
+
+
+def test_a_given_name_from_the_generated_table_rules_out_a_pronoun():
+    # "Pilar" is only in the table built from the office-holder list (given_names.toml)
+    text = 'Pilar Ostrova welcomed Tomasz Wrona on Monday. "It was a long road," he said.'
+    (q,) = quotes(text, [person(text, "Pilar Ostrova"), person(text, "Tomasz Wrona")])
+    assert q.attributes["speaker"] == "Tomasz Wrona"
+
+
+def test_a_gendered_title_of_any_length_before_a_name_rules_out_a_pronoun():
+    text = 'Princess Oona Varga welcomed Rowan Tate on Monday. "It was a joy," he said.'
+    (q,) = quotes(text, [person(text, "Oona Varga"), person(text, "Rowan Tate")])
+    assert q.attributes["speaker"] == "Rowan Tate"
+
+
+def test_an_ambiguous_given_name_tells_no_gender():
+    # "Jan" is held by men and women in the office-holder list: no gender, so "she" may
+    # go to the subject (it used to be skipped as a man's name)
+    text = 'Jan Kowalczyk welcomed Tomasz Wrona on Monday. "It was a long road," she said.'
+    (q,) = quotes(text, [person(text, "Jan Kowalczyk"), person(text, "Tomasz Wrona")])
+    assert q.attributes["speaker"] == "Jan Kowalczyk"
+
+
+def test_a_title_that_contradicts_the_linked_person_takes_no_pronoun():
+    # "Mrs Halloran" linked (wrongly) to a man: "she" must not go to him
+    text = ('Michael Halloran stayed at home. Mrs Halloran spoke at the gate. '
+            '"We are tired of waiting," she said.')
+    ents = [person(text, "Michael Halloran"),
+            person(text, "Halloran", "Michael Halloran", occurrence=1)]
+    (q,) = quotes(text, ents)
+    assert q.attributes["speaker"] != "Michael Halloran"
+
+
+def test_the_given_name_build_keeps_clear_majorities_and_skips_family_names_first():
+    import importlib.util
+    from pathlib import Path
+
+    import newskit_quotes
+
+    path = Path(newskit_quotes.__file__).parent / "_build" / "build_given_names.py"
+    spec = importlib.util.spec_from_file_location("build_given_names", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    def row(label, gender, country="Q1"):
+        return {"label": label, "gender": gender, "offices": [{"country_qid": country}]}
+    people = [
+        row("Dr. Ola Berg", "female"), row("Ola Lind", "female"),          # kept (2, 100 %)
+        row("Rin Aso", "male"),                                             # once: dropped
+        row("Kit One", "male"), row("Kit Two", "female"),                   # ambiguous
+        row("Park Ji-ho", "male", "Q884"), row("Park Min-jun", "male", "Q884"),  # family first
+        row("Ana Ruiz", None), row("Ana Gil", None),                       # no gender
+    ]
+    assert mod.build(people) == {"kit": "ambiguous", "ola": "female"}
