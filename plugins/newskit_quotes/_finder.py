@@ -1489,6 +1489,9 @@ class _Doc:
             sp, mode = self.main_subject(lo, hi)
             if sp is None or mode != "np":
                 return None
+            group = resolver.group(sp[0], sp[1])
+            if group is not None:
+                return group  # "Jenny and Carlos Ruiz …": "they" may call them
             head_end = self._head_end(sp)
             ent = resolver._covering(sp[0], head_end)
             if ent is not None:

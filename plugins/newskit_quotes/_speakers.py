@@ -10,12 +10,18 @@ mention) first. Gender comes from the entities' ``gender`` attribute.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right, insort
 from typing import Any
 
 from newskit_quotes._lexicon import Lexicon
 from newskit_quotes._text import NAME as _NAME
 from newskit_quotes._text import TOKEN, Sentences
+
+#: " and " then one to three capitalised words, the second side of "Jenny and Carlos Ruiz"
+_AND_NAME = re.compile(r" and ([A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+){0,2})(?![\w’'\-]| [A-Z])")
+#: one to three capitalised words
+_CAPITALISED = re.compile(r"[A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+){0,2}")
 
 __all__ = ["Resolver", "Speaker"]
 
@@ -217,6 +223,32 @@ class Resolver:
             sp = Speaker(mention, None, gender, refers, s)
         self._remember(sp)
         return sp
+
+    def group(self, s: int, e: int) -> Speaker | None:
+        """People coordinated as a subject: "Jenny and Carlos Ruiz" when ``[s, e)`` is
+        "Jenny" (a name, then "and", then a name), at least one side a person (a PERSON
+        entity, a known given name or a gendered title) and neither side a place or an
+        organisation the entities know. The group is what "they" may call them."""
+        m = _AND_NAME.match(self.text, e)
+        if m is None or not _CAPITALISED.fullmatch(self.text, s, e):
+            return None
+        sides = ((s, e), (m.start(1), m.end(1)))
+        person = False
+        for a, b in sides:
+            ent = self._covering(a, b) if self.ents else None
+            if ent is not None:
+                if ent.label != "PERSON":
+                    return None
+                person = True
+                continue
+            words = self.low[a:b].split()
+            if words[0] in self.lex.name_stop or words[0] in self.lex.determiners:
+                return None
+            if words[0] in self.lex.gender_titles or words[0] in self.lex.first_names:
+                person = True
+        if not person:
+            return None
+        return Speaker(self.text[s : m.end(1)], None, "", "group", s)
 
     def refers_of(self, s: int, head_end: int) -> str:
         """What an unlinked noun phrase is: "person", "group" (plural) or "org"."""

@@ -165,3 +165,19 @@ def test_the_given_name_build_keeps_clear_majorities_and_skips_family_names_firs
         row("Ana Ruiz", None), row("Ana Gil", None),                       # no gender
     ]
     assert mod.build(people) == {"kit": "ambiguous", "ola": "female"}
+
+
+def test_they_goes_to_people_coordinated_as_the_subject_before():
+    text = ("The storm flattened three farms near the river, officials said. "
+            "Maeve and Tomasz Wrona sheltered in the cellar with their dogs. "
+            "When the wind dropped, they said, the barn had gone.")
+    found = quotes(text, [person(text, "Tomasz Wrona")])
+    assert speakers(found)[-1][1] == "Maeve and Tomasz Wrona"
+    # places coordinated as a subject are no group of people
+    text = ("The storm flattened three farms near the river, officials said. "
+            "Harlow and Epping Forest lost power overnight. "
+            "When the wind dropped, they said, the barn had gone.")
+    place = Finding("entity", text.index("Harlow"), text.index("Harlow") + 6, "Harlow",
+                    label="GPE", value=None, attributes={"name": "Harlow"})
+    found = quotes(text, [place])
+    assert speakers(found)[-1][1] != "Harlow and Epping Forest"
