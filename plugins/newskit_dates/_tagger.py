@@ -171,6 +171,13 @@ class Tagger:
         self.future_words = frozenset(w for w in cues["future"] if " " not in w)
         self.future_pairs = frozenset(tuple(w.split()[:2]) for w in cues["future"] if " " in w)
         self.past_words = frozenset(w for w in cues["past"] if " " not in w)
+        #: a clause ends at a sentence end or one of ``clause_breaks``; a reporting clause after
+        #: a comma (", the mayor said") is not the date's clause
+        breaks = "".join(re.escape(b) for b in cues.get("clause_breaks", ()))
+        self._clause_end = re.compile(rf"[.!?\n{breaks}]")
+        self.clause_breaks = tuple(cues.get("clause_breaks", ()))
+        self.reporting = frozenset(cues.get("reporting", ()))
+        self.reporting_reach = int(cues.get("reporting_reach", 5))
         #: a verb of putting off, then "to"/"until" right before the date: the date is ahead
         self.postpone_verbs = frozenset(cues.get("postpone_verbs", ()))
         self.target_preps = frozenset(cues.get("postpone_targets", ()))
@@ -393,18 +400,21 @@ class Tagger:
         return i < 0 or text[i] in ".!?:;\n"
 
     def _direction(self, lower: str, s: int, e: int) -> str:
-        """"past" or "future" from the tense cue nearest to ``lower[s:e]`` in its sentence.
+        """"past" or "future" from the tense cue nearest to ``lower[s:e]`` in its clause.
 
         The words are read outwards from the expression, alternately before and after it:
-        the first cue decides (a cue before wins over one after at the same distance).
+        the first cue decides (a cue before wins over one after at the same distance). The
+        clause ends at a sentence end or a clause break (";"), and before a reporting clause
+        after a comma (", the council said"): a cue there is not the date's.
         """
         lo = max(0, s - 200)
         left = max(lower.rfind(". ", lo, s), lower.rfind("\n", lo, s), lower.rfind("? ", lo, s),
-                   lower.rfind("! ", lo, s)) + 1 or lo
-        m = _SENTENCE_END.search(lower, e, e + 200)
+                   lower.rfind("! ", lo, s), *(lower.rfind(b, lo, s) for b in self.clause_breaks)
+                   ) + 1 or lo
+        m = self._clause_end.search(lower, e, e + 200)
         right = m.start() if m else min(len(lower), e + 200)
         before = lower[left:s].split()
-        after = lower[e:right].split()
+        after = self._own_clause(lower[e:right].split())
         if before and before[-1] in self.target_preps and not self.postpone_verbs.isdisjoint(before):
             return "future"  # "delayed the budget to November 17", "extended the deadline until May"
         original = getattr(lower, "original", None)
@@ -453,6 +463,16 @@ class Tagger:
                         return "future" if i >= 2 and after[i - 2] in future else "past"
                     return "past"
         return verdict or self.config.default_direction
+
+    def _own_clause(self, after: list[str]) -> list[str]:
+        """The words after a date up to a comma that opens a reporting clause (", X said")."""
+        reach = self.reporting_reach
+        for i, tok in enumerate(after):
+            if tok.endswith(","):
+                for w in after[i + 1:i + 2 + reach]:
+                    if w.strip(",;:\"'()“”") in self.reporting:
+                        return after[:i + 1]
+        return after
 
     def _cue(self, token: str) -> tuple[str, int]:
         """A token stripped of punctuation, and what it can cue: 1 future word, 2 past word

@@ -1,0 +1,42 @@
+"""Generic gaps found by the held-out set C (benchmarks/accuracy/dates/heldout_c.txt), each
+tested here on sentences and dates of our own, not the held-out passages."""
+
+from __future__ import annotations
+
+import pytest
+
+from newskit.testing import run_component
+
+PUB = "2024-10-02"  # a Wednesday, ISO week 40
+
+
+def found(text: str, published_at: str = PUB) -> dict[str, tuple[str, str, dict]]:
+    return {f.text: (f.label, f.value, dict(f.attributes)) for f in
+            run_component("dates", text, published_at=published_at)}
+
+
+# -- the tense cue comes from the date's own clause -------------------------------------------
+
+
+@pytest.mark.parametrize("text, expr, value", [
+    # a reporting clause after a comma does not decide: the date's clause ("will") does
+    ("The museum will reopen its east wing to visitors on September 20, the director said.",
+     "September 20", "2025-09-20"),
+    ("The ferry will sail to the island for the first time on Friday, officials told reporters.",
+     "Friday", "2024-10-04"),
+    ("The new line opens to passengers on March 3, the operator's chief executive announced.",
+     "March 3", "2025-03-03"),
+    # a clause break: the past verb after ";" belongs to another clause
+    ("Members will cast their votes on the motion on November 28; it was tabled in July.",
+     "November 28", "2024-11-28"),
+])
+def test_tense_from_the_dates_own_clause(text, expr, value):
+    assert found(text)[expr][1] == value
+
+
+def test_a_past_clause_keeps_the_past():
+    # the same shapes with a past verb in the date's own clause stay in the past
+    assert found("The museum reopened on September 20, the director said.")["September 20"][1] \
+        == "2024-09-20"
+    assert found("The motion was tabled on July 9; members will vote later.")["July 9"][1] \
+        == "2024-07-09"
