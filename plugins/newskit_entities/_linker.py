@@ -614,21 +614,34 @@ class Linker:
             self._ctx_surface[surface] = got
         return got
 
-    def _doc_countries(self, mentions: list[_Mention], skip: set = frozenset()) -> set:
-        """Countries the document mentions: named countries (or demonyms), and the countries of
-        the places, parties and bodies named in it (mentions in ``skip`` left out)."""
+    def _doc_countries(self, mentions: list[_Mention], skip: set = frozenset(),
+                       offices: bool = True) -> dict[str, int]:
+        """Countries the document mentions, each with how many mentions point to it: named
+        countries (or demonyms), the countries of the places, parties and bodies named in it and
+        of the offices its persons hold (mentions in ``skip`` left out, and a name that the
+        context itself must settle: several candidates of a context-bound type)."""
         ents = self.kb.entities
-        ctx: set = set()
+        types = self.ctx_types
+        ctx: dict[str, int] = {}
         for mm in mentions:
             if mm.nil or mm.drop or id(mm) in skip or not mm.cands:
                 continue
+            if len(mm.cands) > 1 and ents[mm.cands[0][0]].type in types:
+                continue  # "Democratic Party": a country of its own choosing is no context
             e = ents[mm.ent if mm.ent is not None else mm.cands[0][0]]
+            here = set()
             if e.type in ("country", "territory"):
-                ctx.add(e.id)
+                here.add(e.id)
             if e.country is not None:
-                ctx.add(e.country)
+                here.add(e.country)
             if e.capital_of is not None:
-                ctx.add(e.capital_of)
+                here.add(e.capital_of)
+            if offices:
+                for o in e.offices:
+                    if o[1] is not None:
+                        here.add(o[1])
+            for c in here:
+                ctx[c] = ctx.get(c, 0) + 1
         return ctx
 
     def _context_acronyms(self, text: str, mentions: list[_Mention]) -> None:
@@ -661,6 +674,8 @@ class Linker:
         by_id = self.kb.by_id
         countries = set()
         present: dict[str, bool] = {}  # cue word → found in this document
+        ctx_types = self.ctx_types
+        doc_countries = None  # country → mentions pointing to it, computed when first needed
         if self.ctx_types:
             self._context_acronyms(text, mentions)
         for mm in mentions:
@@ -700,11 +715,20 @@ class Linker:
                 continue
             if len(mm.cands) > 1:
                 scored = []
+                # a party name of several countries ("Labour Party"): the country the document
+                # points to most often (places, demonyms, office holders) chooses
+                shared = len({ents[i].country for i, _ in mm.cands if ents[i].type in ctx_types} - {None}) > 1
                 for idx, via in mm.cands:
                     e = ents[idx]
                     score = e.prior + (2.0 if e.user else 0.0)
                     if e.country in countries or e.capital_of in countries:
                         score += 0.3
+                    if shared and e.type in ctx_types and e.country is not None:
+                        if doc_countries is None:
+                            doc_countries = self._doc_countries(mentions)
+                        n = doc_countries.get(e.country, 0)
+                        if n:
+                            score += 0.3 + 0.01 * min(n, 20)
                     scored.append((score, idx, via))
                 scored.sort(key=lambda x: (-x[0], ents[x[1]].id))
                 best, idx, via = scored[0]
@@ -749,7 +773,7 @@ class Linker:
                     # without an antecedent, only an office holder of a country the document
                     # mentions, in office at the publication date when it is known
                     if countries is None:
-                        countries = self._doc_countries(mentions)
+                        countries = self._doc_countries(mentions, offices=False)
                     if not any(o[0] in OFFICE_ROLES and o[1] in countries for o in p.offices):
                         continue
                     if when is not None and not p.active(OFFICE_ROLES, None, when):
