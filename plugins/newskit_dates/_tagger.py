@@ -181,6 +181,7 @@ class Tagger:
         #: a verb of putting off, then "to"/"until" right before the date: the date is ahead
         self.postpone_verbs = frozenset(cues.get("postpone_verbs", ()))
         self.target_preps = frozenset(cues.get("postpone_targets", ()))
+        self.postpone_between = frozenset(cues.get("postpone_between", ()))
         #: words after "the N months" that make it a period named by its end ("to March")
         self.period_ends = frozenset(lex.get("period_ends", ()))
         self._pair_first = frozenset(a for a, _ in self.future_pairs)
@@ -415,8 +416,14 @@ class Tagger:
         right = m.start() if m else min(len(lower), e + 200)
         before = lower[left:s].split()
         after = self._own_clause(lower[e:right].split())
-        if before and before[-1] in self.target_preps and not self.postpone_verbs.isdisjoint(before):
-            return "future"  # "delayed the budget to November 17", "extended the deadline until May"
+        if before and not self.postpone_verbs.isdisjoint(before):
+            # "delayed the budget to November 17", "extended the deadline until May",
+            # "moved to 3 p.m. on Thursday": the target, then at most a clock time and "on"
+            k, stop, between = len(before) - 1, len(before) - 5, self.postpone_between
+            while k > stop and k > 0 and (before[k] in between or before[k][:1].isdigit()):
+                k -= 1
+            if before[k] in self.target_preps:
+                return "future"
         original = getattr(lower, "original", None)
         if original is not None:
             # A capitalised word in -ed ("United", "Red") is a name, not a past verb.

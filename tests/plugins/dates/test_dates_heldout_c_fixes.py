@@ -40,3 +40,18 @@ def test_a_past_clause_keeps_the_past():
         == "2024-09-20"
     assert found("The motion was tabled on July 9; members will vote later.")["July 9"][1] \
         == "2024-07-09"
+
+
+# -- a verb of rescheduling points ahead, whatever its auxiliary --------------------------------
+
+
+@pytest.mark.parametrize("text, expr, value", [
+    ("The final has been switched to Saturday.", "Saturday", "2024-10-05"),
+    ("The launch has been postponed to Monday, the agency told reporters.", "Monday", "2024-10-07"),
+    ("The summit has been brought forward to Tuesday.", "Tuesday", "2024-10-08"),
+    # a clock time between the target and the day: "switched to 4 p.m. on Friday"
+    ("The vote has been switched to 4 p.m. on Friday.", "Friday", "2024-10-04"),
+    ("The vote has been switched to 4 p.m. on Friday.", "4 p.m.", "2024-10-04T16:00"),
+])
+def test_rescheduled_to_a_weekday(text, expr, value):
+    assert found(text)[expr][1] == value
