@@ -145,7 +145,7 @@ class Linker:
         self.nominals = nominals
         self.metonymy = metonymy
         conn = _words(rules["connectors"])
-        sep = r"(?:[ \t\u00a0]+|-|['’]s[ \t\u00a0]+|(?<=\b[A-Z])\.[ \t\u00a0]*)"
+        sep = r"(?:[ \t\u00a0]+|-|['’]s[ \t\u00a0]+|(?<=s)['’][ \t\u00a0]+|(?<=\b[A-Z])\.[ \t\u00a0]*)"
         # group 1 is None for a one-token run (the common case, looked up directly)
         self.run_re = re.compile(
             rf"{_TOK}((?:{sep}(?=[a-z&{re.escape(_UPPER)}])(?:(?:{conn}){sep}|d['’])*{_TOK})+)?"

@@ -30,3 +30,19 @@ def test_shared_party_name_follows_the_office_holders_of_the_document(run):
 def test_shared_party_name_does_not_outrank_a_curated_entry_of_one_country(run):
     found, _ = run("Delegates of the Communist Party of China gathered in Beijing.", "2022-10-14")
     assert found["Communist Party of China"].value == "newskit:org/communist_party_of_china"
+
+
+# -- a plural possessive inside a name ("Workers' Party") -----------------------------------------
+
+
+def test_plural_possessive_inside_a_party_name(run):
+    found, result = run("Brazil's Workers' Party chose its candidate in Sao Paulo.", "2018-08-04")
+    assert found["Workers' Party"].value == "Q657089"
+    assert "Workers" not in found
+    assert_valid_result(result)
+
+
+def test_plural_possessive_before_a_person_keeps_the_person(run):
+    found, _ = run("The Conservatives' Rishi Sunak spoke in London.", "2022-11-01")
+    assert found["Rishi Sunak"].value == "Q20055561"
+    assert found["Rishi Sunak"].start == len("The Conservatives' ")
