@@ -182,6 +182,10 @@ class Tagger:
         self.postpone_verbs = frozenset(cues.get("postpone_verbs", ()))
         self.target_preps = frozenset(cues.get("postpone_targets", ()))
         self.postpone_between = frozenset(cues.get("postpone_between", ()))
+        ranges = lex.get("ranges", {})
+        self.range_links = frozenset(ranges.get("links", ()))
+        self.range_openers = frozenset(ranges.get("openers", ()))
+        self.range_open_links = frozenset(ranges.get("open_links", ()))
         #: words after "the N months" that make it a period named by its end ("to March")
         self.period_ends = frozenset(lex.get("period_ends", ()))
         self._pair_first = frozenset(a for a, _ in self.future_pairs)
@@ -1098,6 +1102,7 @@ class Tagger:
             item.value = _dt.date(int(link.value[:4]), mo, d).isoformat()
             return True
         direction = self._direction(lower, link.s if link is not None else item.s, item.e)
+        start = self._range_start(item, last, lower) if link is None else None
         cands = []
         for yy in (pub.year - 1, pub.year, pub.year + 1):
             try:
@@ -1107,7 +1112,10 @@ class Tagger:
             cands.append((day, day, day))
         if not cands:
             return False
-        item.value = self._pick(cands, pub, direction).isoformat()
+        day = self._pick(cands, pub, direction)
+        if start is not None and day < start:  # the end of a range is not before its start
+            day = next((c for c, _, _ in cands if c >= start), day)
+        item.value = day.isoformat()
         return True
 
     def _r_month(self, item, pub, last, lower):
@@ -1138,6 +1146,9 @@ class Tagger:
                 cands.append((start, shift(start, "month", 1) - _dt.timedelta(days=1), yy))
             yy = self._pick(cands, pub, direction)
             value = self._remember(key, f"{yy:04d}-{mo:02d}")
+        start = self._range_start(item, last, lower)
+        if start is not None and (int(value[:4]), mo) < (start.year, start.month):
+            value = f"{start.year + (mo < start.month):04d}-{mo:02d}"  # "from November to [February]"
         item.value = value
         return True
 
@@ -1274,6 +1285,19 @@ class Tagger:
         item.value = base + (f"T{p['pod']}" if p["pod"] else "")
         return True
 
+    def _range_start(self, item: _Item, last, lower: str) -> _dt.date | None:
+        """The start day when ``item`` ends a range whose start is the last date ("from Monday
+        to [Friday]", "between March and [May]"), else None."""
+        if last is None:
+            return None
+        start = last[2]
+        link = lower[start.e:item.s].strip()
+        if link in self.range_links:
+            return last[0]
+        if link in self.range_open_links and self._prev(lower, start.s) in self.range_openers:
+            return last[0]
+        return None
+
     def _r_weekday(self, item, pub, last, lower):
         p = item.p
         wd, rel, pod = p["wd"], p["rel"], p["pod"]
@@ -1299,6 +1323,8 @@ class Tagger:
                 day = pub + _dt.timedelta(days=(wd - today) % 7 or 7)
             else:
                 day = pub + _dt.timedelta(days=wd - today)
+        elif (start := self._range_start(item, last, lower)) is not None:
+            day = start + _dt.timedelta(days=(wd - start.isoweekday()) % 7 or 7)  # "to Friday"
         else:
             direction = self._direction(lower, item.s, item.e)
             back = pub - _dt.timedelta(days=(today - wd) % 7)

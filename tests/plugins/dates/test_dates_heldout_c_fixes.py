@@ -55,3 +55,30 @@ def test_a_past_clause_keeps_the_past():
 ])
 def test_rescheduled_to_a_weekday(text, expr, value):
     assert found(text)[expr][1] == value
+
+
+# -- the end of a range is resolved from its start ------------------------------------------------
+
+
+@pytest.mark.parametrize("text, published, start, end", [
+    # published on a Wednesday: a future "Tuesday" alone would be the next day; "Thursday"
+    # alone in the past would be the day before "Friday"
+    ("The fair runs from Friday through Tuesday.", PUB, ("Friday", "2024-10-04"), ("Tuesday", "2024-10-08")),
+    ("The line was shut from Saturday until Tuesday.", PUB, ("Saturday", "2024-09-28"),
+     ("Tuesday", "2024-10-01")),
+    # no tense cue: each alone would be the nearest day or month, here the end before the start
+    ("The museum stays shut from Thursday to Tuesday.", PUB, ("Thursday", "2024-10-03"),
+     ("Tuesday", "2024-10-08")),
+    ("The ski lifts run from November to February.", "2024-07-01", ("November", "2024-11"),
+     ("February", "2025-02")),
+    ("Between Thursday and Monday, the shops will stay closed.", PUB, ("Thursday", "2024-10-03"),
+     ("Monday", "2024-10-07")),
+    # across a new year: the end falls in the year after the start
+    ("The ice rink opens from December 20 to January 6.", PUB, ("December 20", "2024-12-20"),
+     ("January 6", "2025-01-06")),
+    ("Rents rose between October and March.", "2025-05-14", ("October", "2024-10"), ("March", "2025-03")),
+])
+def test_range_end_after_its_start(text, published, start, end):
+    got = found(text, published)
+    assert got[start[0]][1] == start[1]
+    assert got[end[0]][1] == end[1]
