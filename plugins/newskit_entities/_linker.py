@@ -218,6 +218,11 @@ class Linker:
         self.ctx_types = frozenset(acr.get("context_types", ()))
         self.acr_never = frozenset(acr.get("never", ()))
         self.acr_always = frozenset(acr.get("always", ()))
+        #: one-word names of ``ctx_types`` ("Likud", "Labour") are gated as their acronyms are
+        self.ctx_names = bool(acr.get("names_too", False))
+        #: lower-case words after which such a one-word name is a common word ("Labour market")
+        self.name_common_before = frozenset(acr.get("names_not_before", ()))
+        self.next_word_re = re.compile(r"[ \t\u00a0]+([a-z]+)")
         #: surface → does it name an entity of ``ctx_types`` by acronym (filled lazily)
         self._ctx_surface: dict[str, bool] = {}
         self.cap_after_re = re.compile(rf"[ \t\u00a0]+{_UP}")
@@ -607,7 +612,8 @@ class Linker:
         got = self._ctx_surface.get(surface)
         if got is None:
             ents = self.kb.entities
-            got = any(via == "acronym" and ents[i].type in self.ctx_types
+            one_word = self.ctx_names and " " not in surface
+            got = any((via == "acronym" or one_word) and ents[i].type in self.ctx_types
                       for i, via in self.kb.alias.get(surface, ()))
             if len(self._ctx_surface) > _PLAN_CACHE:
                 self._ctx_surface.clear()
@@ -645,9 +651,11 @@ class Linker:
         return ctx
 
     def _context_acronyms(self, text: str, mentions: list[_Mention]) -> None:
-        """Acronyms of context-bound types (parties) keep a candidate only if its country is
-        mentioned in the document, the acronym does not run on into a longer capitalised name
-        and is no common abbreviation; a mention left with no candidate is dropped."""
+        """Acronyms and one-word names of context-bound types (parties: "SNP", "Likud",
+        "Labour") keep a candidate only if its country is mentioned in the document, an acronym
+        does not run on into a longer capitalised name and is no common abbreviation, and a
+        one-word name is not followed by a noun that makes it a common word ("Labour market");
+        a mention left with no candidate is dropped."""
         is_ctx = self._is_ctx
         bound = [mm for mm in mentions if not mm.nil and is_ctx(mm.surface)]
         if not bound:
@@ -657,11 +665,19 @@ class Linker:
         types, never, always = self.ctx_types, self.acr_never, self.acr_always
         for mm in bound:
             run_on = self.cap_after_re.match(text, mm.end) is not None
+            one_word = " " not in mm.surface
+            common = False
+            if one_word:
+                nxt = self.next_word_re.match(text, mm.end)
+                common = nxt is not None and nxt.group(1) in self.name_common_before
             keep = []
             for idx, via in mm.cands:
                 e = ents[idx]
-                if via == "acronym" and e.type in types and e.id not in always:
-                    if run_on or mm.surface in never or e.country not in ctx:
+                if e.type in types and (via == "acronym" or one_word):
+                    if common:
+                        continue
+                    if e.id not in always and (
+                            (via == "acronym" and (run_on or mm.surface in never)) or e.country not in ctx):
                         continue
                 keep.append((idx, via))
             if not keep:

@@ -315,24 +315,51 @@ class Builder:
     # -- parties and curated tables ----------------------------------------------------------------
 
     def parties(self) -> None:
-        for r in read_jsonl(self.shared / "parties.jsonl"):
+        rows = read_jsonl(self.shared / "parties.jsonl")
+        labels = {r["qid"]: r["label"] for r in rows}
+        extra: dict[str, list[str]] = {}
+        for row in read_tsv("party_names.tsv"):
+            qid, label, names = (row + ["", "", ""])[:3]
+            if labels.get(qid) != label:
+                raise SystemExit(f"party_names.tsv: {qid} is not the party {label!r} of parties.jsonl")
+            extra.setdefault(qid, []).extend(split(names))
+        #: a party's one-word name ("Likud", "Kuomintang"), added after the curated tables
+        #: unless it names another entity or is an ordinary word (``party_words_stop.txt``)
+        self.party_words: list[tuple[str, dict]] = []
+        for r in rows:
             if r.get("dissolved"):
                 continue
-            names = [r["label"], *r.get("aliases", [])]
+            short = extra.pop(r["qid"], [])
             aliases, acronyms = [], []
-            for n in names:
+            for n in [r["label"], *r.get("aliases", []), *short]:
                 if not good_alias(n):
                     continue
                 if n.isupper() and 2 <= len(n) <= 6 and n.isalpha():
                     acronyms.append(n)
-                elif len(n.split()) >= 2:
+                elif len(n.split()) >= 2 or n in short:
                     aliases.append(n)
+                elif n == r["label"]:
+                    self.party_words.append((n, r))
             if not aliases and not acronyms:
                 continue
-            self.add(
-                r["qid"], n=r["label"], l="ORG", t="party", a=aliases, ac=acronyms,
-                c=self.remap.get(r.get("country_qid"), r.get("country_qid")), tg=["political_party"], p=0.3,
-            )
+            self._party(r, aliases, acronyms)
+        if extra:
+            raise SystemExit(f"party_names.tsv: {sorted(extra)} are dissolved parties")
+
+    def _party(self, r: dict, aliases: list[str], acronyms: list[str]) -> None:
+        self.add(
+            r["qid"], n=r["label"], l="ORG", t="party", a=aliases, ac=acronyms,
+            c=self.remap.get(r.get("country_qid"), r.get("country_qid")), tg=["political_party"], p=0.3,
+        )
+
+    def party_names(self) -> None:
+        """One-word party names ("Likud", "Kuomintang") that name nothing else in the KB."""
+        stop = {line.strip() for line in (CURATED / "party_words_stop.txt").open(encoding="utf-8")
+                if line.strip() and not line.startswith("#")}
+        taken = {a for e in self.entities.values() for key in ("a", "ac", "dm") for a in e.get(key, ())}
+        words = [(n, r) for n, r in self.party_words if n not in stop and n not in taken]
+        for n, r in words:
+            self._party(r, [n], [])
 
     def curated(self) -> None:
         labels = {"person": "PERSON"}
@@ -412,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
     b.persons()
     b.parties()
     b.curated()
+    b.party_names()
     b.write(args.out)
     return 0
 

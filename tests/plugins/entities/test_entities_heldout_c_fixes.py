@@ -46,3 +46,31 @@ def test_plural_possessive_before_a_person_keeps_the_person(run):
     found, _ = run("The Conservatives' Rishi Sunak spoke in London.", "2022-11-01")
     assert found["Rishi Sunak"].value == "Q20055561"
     assert found["Rishi Sunak"].start == len("The Conservatives' ")
+
+
+# -- short names of parties, gated by the party's country as acronyms are -------------------------
+
+
+@pytest.mark.parametrize("text, name, qid", [
+    ("Polls in London put Labour ahead of the Tories for the first time in a year.", "Labour", "Q9630"),
+    ("Polls in London put Labour ahead of the Tories for the first time in a year.", "Tories", "Q9626"),
+    ("Israeli media said Likud would lead the next coalition.", "Likud", "Q187009"),
+    ("Bulgarian voters gave GERB the most seats again.", "GERB", "Q133968"),
+    ("The Kuomintang picked a new chairman on Saturday.", "Kuomintang", "Q31113"),  # in `always`
+])
+def test_short_party_name_links_with_its_country_in_the_document(run, text, name, qid):
+    found, result = run(text, "2021-04-05")
+    assert found[name].value == qid
+    assert found[name].label == "ORG"
+    assert_valid_result(result)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Likud would lead the next coalition, a pollster said.", "Likud"),  # no country named
+    ("Labour won a third term in Wellington, New Zealand voters decided.", "Labour"),  # not the UK
+    ("Labour market figures published in London showed more vacancies.", "Labour"),  # common noun
+    ("Labour shortages in British farming worsened, the report said.", "Labour"),
+])
+def test_short_party_name_does_not_link_without_its_country_or_as_a_common_word(run, text, name):
+    found, _ = run(text, "2021-04-05")
+    assert name not in found or found[name].attributes["type"] != "party"
