@@ -42,12 +42,17 @@ RULES: tuple[tuple[str, str], ...] = (
     ("century", r"(?:(?P<mod>{DATE_MOD})[_-])?(?:the_)?(?P<o>{ORDN}|{ORDINAL})[_-]century"),
     ("decade", r"(?:(?P<mod>{DATE_MOD})[_-])?(?P<the>the_)?(?:(?P<y4>(?:1[0-9]|20)\d0)'?s"
                r"|['‘’](?P<y2>\d0)'?s|(?P<w>{DECADE_WORD}))(?![a-z])"),
+    ("last_part", r"(?:the_)?(?P<o>{LAST_ORDINAL})[_-](?P<u>quarter|half)_of_(?:(?P<y>{YEAR})"
+                  r"|(?P<rel>this|last|next)_year|the_year)(?![a-z\d])"),
+    ("same_period", r"the_same_(?P<p>{PERIOD_WORD})_(?:(?P<rel>last|next|this)_year"
+                    r"|a_year_(?P<ago>earlier|ago|before)|the_(?P<prev>previous|prior|preceding)_year)"
+                    r"(?![a-z])"),
     ("quarter", r"(?:(?P<mod>{DATE_MOD})_)?(?:the_)?(?P<o>{ORDINAL}|{ORDN})[_-](?P<fq>fiscal_)?quarter"
                 r"(?:_of_(?:(?P<y>{YEAR})|(?P<rel>this|last|next)_year|the_year"
                 r"|(?P<fy>{FISCAL})_?(?P<fyy>{YEAR}))|,?_(?P<y2>{YEAR}))?"),
     ("qn", r"(?P<q>{QUARTER})(?:[_-]|_?')?(?P<y>{YEAR}|\d\d(?![\d]))?(?![a-z\d])"),
-    ("half", r"(?:the_)?(?P<o>first|second|1st|2nd)_half_of_(?:(?P<y>{YEAR})|(?P<rel>this|last|next)"
-             r"_year|the_year)"),
+    ("half", r"(?:the_)?(?P<o>first|second|1st|2nd)_half(?:_of_(?:(?P<y>{YEAR})|(?P<rel>this|last|next)"
+             r"_year|(?P<ty>the_year))|(?P<bare>(?!_of(?![a-z]))(?![a-z-])))"),
     ("hn", r"(?P<h>{HALF})_?(?P<y>{YEAR})"),
     ("fiscal", r"(?P<f>{FISCAL})_?'?(?P<y>{YEAR}|\d\d(?![\d]))"),
     ("holiday", r"(?:(?P<rel>{RELATIVE})_)?(?P<h>{HOLIDAY})(?:,?_(?P<y>{YEAR}))?(?![a-z])"),
@@ -149,6 +154,8 @@ def placeholders(lex: Mapping) -> dict[str, str]:
         "FISCAL": trie_pattern(lex["fiscal"]["words"]),
         "QUARTER": trie_pattern(lex["quarters"]),
         "HALF": trie_pattern(lex["halves"]),
+        "LAST_ORDINAL": trie_pattern(lex["last_ordinals"]),
+        "PERIOD_WORD": trie_pattern(lex["period_words"]),
     }
 
 
@@ -261,9 +268,11 @@ HEADS: dict[str, tuple[str, ...]] = {
     "anniversary": ('anniversary',),
     "century": ('unit',),
     "decade": ('year4', 'decade_short', 'decade_word'),
+    "last_part": ('unit', 'year4'),
+    "same_period": ('period_word', 'unit', 'grain'),
     "quarter": ('unit',),
     "qn": ('quarter_code',),
-    "half": ('unit', 'year4'),
+    "half": ('unit', 'year4', 'half_word'),
     "hn": ('half_code',),
     "fiscal": ('fiscal', 'year4'),
     "holiday": ('holiday',),
@@ -311,6 +320,8 @@ TRIGGER_TABLES: dict[str, tuple[str, ...]] = {
     "half_code": ("halves",),
     "fiscal": ("fiscal.words",),
     "time_word": ("times_of_day",),
+    "half_word": ("half_words",),
+    "period_word": ("period_words",),
 }
 
 #: Trigger classes of fixed words or digit forms: class -> regex (lower-cased text).

@@ -35,6 +35,8 @@ __all__ = ["Tagger"]
 _PREV_WORD = re.compile(r"([a-z0-9'.&$£€#-]+)[^\S\n]*[,(]?[^\S\n]*$")
 _NEXT_WORD = re.compile(r"[^\S\n]*([a-z%]+|\S)")
 _SENTENCE_END = re.compile(r"[.!?\n]")
+#: A value that "the same period a year earlier" can shift by years: FY prefix, year, part.
+_PERIOD_VALUE = re.compile(r"(FY)?(\d{4})(-(?:Q[1-4]|H[12]|W\d\d|\d\d))$")
 _MONEY_BEFORE = re.compile(r"(?:[\d%]|\d(?:bn|m|k)|million|billion|pounds|dollars|euros|cents?)[^\S\n]*$")
 _YEAR_IN = re.compile(r"(?<![\d$£€])(1[0-9]\d\d|20\d\d)(?![\d%])")
 _DATE_VALUE = re.compile(r"(\d{4})(?:-(?:(\d\d)(?:-(\d\d))?|W(\d\d)|Q(\d)))?$")
@@ -167,6 +169,7 @@ class Tagger:
         self.freq_adverbs = dict(lex["frequency_adverbs"])
         self.quarters = dict(lex["quarters"])
         self.halves = dict(lex["halves"])
+        self.half_context = frozenset(lex.get("half_context", ()))
         cues = lex["direction"]
         self.future_words = frozenset(w for w in cues["future"] if " " not in w)
         self.future_pairs = frozenset(tuple(w.split()[:2]) for w in cues["future"] if " " in w)
@@ -648,7 +651,28 @@ class Tagger:
         return [_Item(m.start(), m.end(), "DATE", "part",
                       {"n": q, "grain": "quarter", "y": self._year_of(g)})]
 
+    def _h_last_part(self, m, g, text, lower):
+        grain = g["u"]
+        p: dict = {"n": 4 if grain == "quarter" else 2, "grain": grain, "y": self._year_of(g)}
+        if g["rel"]:
+            p["rel"] = self.relatives[g["rel"]][1]
+        elif not g["y"]:
+            p["rel"] = 0
+        return [_Item(m.start(), m.end(), "DATE", "part", p)]
+
+    def _h_same_period(self, m, g, text, lower):
+        offset = self.relatives[g["rel"]][1] if g["rel"] else -1
+        return [_Item(m.start(), m.end(), "DATE", "same", {"offset": offset})]
+
+    def _sentence_words(self, lower: str, s: int, e: int) -> list[str]:
+        left = max(lower.rfind(". ", 0, s), lower.rfind("\n", 0, s)) + 1
+        m = _SENTENCE_END.search(lower, e)
+        return re.findall(r"[a-z]+", lower[left:m.start() if m else len(lower)])
+
     def _h_half(self, m, g, text, lower):
+        if g["bare"] is not None and self.half_context.isdisjoint(
+                self._sentence_words(lower, m.start(), m.end())):
+            return None  # "scored in the first half": no reporting period in the sentence
         n = 1 if g["o"] in ("first", "1st") else 2
         p: dict = {"n": n, "grain": "half", "y": self._year_of(g)}
         if g["rel"]:
@@ -1150,6 +1174,20 @@ class Tagger:
         if start is not None and (int(value[:4]), mo) < (start.year, start.month):
             value = f"{start.year + (mo < start.month):04d}-{mo:02d}"  # "from November to [February]"
         item.value = value
+        return True
+
+    def _r_same(self, item, pub, last, lower):
+        """"the same period last year": the last date's quarter, half, month or week, in the
+        year ``offset`` from it; with no such date, the year itself."""
+        offset = item.p["offset"]
+        prev = last[2].value if last is not None else None
+        got = _PERIOD_VALUE.match(prev) if prev else None
+        if got is not None:
+            item.anchor, item.ref = "previous", last[2]
+            item.value = f"{got.group(1) or ''}{int(got.group(2)) + offset:04d}{got.group(3)}"
+            return True
+        item.anchor = "published"
+        item.value = f"{pub.year + offset:04d}" if pub is not None else "XXXX"
         return True
 
     def _remember(self, key: tuple, value: str) -> str:

@@ -82,3 +82,32 @@ def test_range_end_after_its_start(text, published, start, end):
     got = found(text, published)
     assert got[start[0]][1] == start[1]
     assert got[end[0]][1] == end[1]
+
+
+# -- quarters and halves: "the last quarter of 2019", "the first half", "the same period" -------
+
+
+@pytest.mark.parametrize("text, expr, value", [
+    ("Orders slumped in the final quarter of 2021.", "the final quarter of 2021", "2021-Q4"),
+    ("Output recovered in the last quarter of last year.", "the last quarter of last year", "2023-Q4"),
+    ("Exports grew in the last half of 2018.", "the last half of 2018", "2018-H2"),
+    # a bare half is a half of the publication year in a sentence about a reporting period
+    ("The airline expects a profit in the second half.", "the second half", "2024-H2"),
+    ("Revenue was flat in the first half, the bank said.", "the first half", "2024-H1"),
+    # the same period in another year: the last date's quarter, half or month, shifted
+    ("Sales rose 8% in the second quarter from the same period last year.",
+     "the same period last year", "2023-Q2"),
+    ("Exports in March were 4% above the same month a year earlier.",
+     "the same month a year earlier", "2023-03"),
+])
+def test_quarter_and_half_phrases(text, expr, value):
+    assert found(text)[expr][1] == value
+
+
+def test_a_half_of_a_match_is_no_date():
+    assert found("The visitors scored twice in the first half.") == {}
+    assert found("Both goals came in the second half of the match.") == {}
+
+
+def test_the_last_quarter_alone_stays_a_span():
+    assert found("Prices rose over the last quarter.")["the last quarter"][1] == "P1Q"
