@@ -170,6 +170,8 @@ class Linker:
         self.person_conn = frozenset(rules.get("person_connectors", ()))
         self.coordinators = frozenset(rules.get("name_coordinators", ()))
         self.role_nouns = frozenset(rules.get("role_nouns", ()))
+        #: cities ranked below this prior are read as part of a name next to an unknown word
+        self.small_city_prior = float(rules.get("places", {}).get("small_city_prior", 0.0))
         m = rules["metonymy"]
         self.lit_before = frozenset(m["literal_before"])
         self.lit_after = frozenset(w for w in m["literal_after"] if not w.startswith("-"))
@@ -383,6 +385,14 @@ class Linker:
                     and all(self.kb.entities[c[0]].type != "person" for c in h)):
                 i += 1
                 continue
+            # a smaller city's one-word name next to an unknown word of the same run is part of
+            # a longer name ("Tran Van Hoa", "Lindsay Davenport", "Van Gogh", "Stamford Bridge")
+            if (i == j and all(self._small_city(c[0]) for c in h)
+                    and ((0 < i and not covered[i - 1] and run[toks[i - 1][1]:ts] == " "
+                          and self._name_word(words[i - 1]))
+                         or (j + 1 < n and run[te:toks[j + 1][0]] == " " and self._name_word(words[j + 1])))):
+                i += 1
+                continue
             # an unknown given name before a person's name makes another person's name
             # ("Mahamat Idriss Déby" is not "Idriss Déby"): the whole name may still name one
             # KB person by its first and last words ("Mahamat Déby Itno")
@@ -425,6 +435,16 @@ class Linker:
         if not found and not stretches:
             return _NOTHING
         return tuple(found), tuple(stretches)
+
+    def _small_city(self, idx: int) -> bool:
+        e = self.kb.entities[idx]
+        return e.type == "city" and e.prior < self.small_city_prior
+
+    def _name_word(self, word: str) -> bool:
+        """Is ``word`` a capitalised word that names nothing in the KB and is no title or
+        sentence word ("Lindsay", "Gogh"; not "President", "The", "Russia")?"""
+        return (word not in self.kb.alias and word not in self.titles and word not in self.non_names
+                and not word.isupper())
 
     def _role_before(self, text: str, pos: int) -> bool:
         """Does a lower-case role noun stand right before ``pos`` ("the army chief Min Aung
@@ -591,14 +611,21 @@ class Linker:
             return
         ents = self.kb.entities
         for mm in mentions:
-            if mm.nil or mm.drop or mm.ent is None:
+            if mm.nil:
+                continue
+            ent = mm.ent
+            if mm.drop:  # a smaller city dropped for want of its country is still a surname
+                if not (mm.cands and all(self._small_city(i) for i, _ in mm.cands)):
+                    continue
+                ent = mm.cands[0][0]
+            if ent is None:
                 continue
             start = first_nil.get(mm.surface)
-            if start is None or start >= mm.start or ents[mm.ent].label not in ("GPE", "LOC"):
+            if start is None or start >= mm.start or ents[ent].label not in ("GPE", "LOC"):
                 continue  # a company keeps its name ("Bill Ford ... Ford said sales fell")
             if self._left_cue(text, mm) == "literal":
                 continue
-            mm.nil, mm.ent, mm.via, mm.cands = True, None, "surname", ()
+            mm.nil, mm.ent, mm.via, mm.cands, mm.drop = True, None, "surname", (), False
             mm.value = nil_short[mm.surface]
 
     # -- disambiguation -------------------------------------------------------------------
@@ -685,6 +712,24 @@ class Linker:
             elif len(keep) < len(mm.cands):
                 mm.cands = tuple(keep)
 
+    def _context_small_cities(self, mentions: list[_Mention]) -> None:
+        """A smaller city ("Mariupol", "Bergamo") links only when the document names its country
+        (by name, demonym, or another place, party, body or office holder of it): its one-word
+        name is too often something else ("Halifax" the bank, "Munster" the rugby team)."""
+        small = self._small_city
+        bound = [mm for mm in mentions
+                 if not mm.nil and not mm.drop and mm.cands and all(small(i) for i, _ in mm.cands)]
+        if not bound:
+            return
+        ents = self.kb.entities
+        ctx = self._doc_countries(mentions, {id(mm) for mm in bound})
+        for mm in bound:
+            keep = tuple(c for c in mm.cands if ents[c[0]].country in ctx)
+            if not keep:
+                mm.drop = True
+            elif len(keep) < len(mm.cands):
+                mm.cands = keep
+
     def _resolve(self, text: str, mentions: list[_Mention]) -> None:
         ents = self.kb.entities
         by_id = self.kb.by_id
@@ -694,6 +739,8 @@ class Linker:
         doc_countries = None  # country → mentions pointing to it, computed when first needed
         if self.ctx_types:
             self._context_acronyms(text, mentions)
+        if self.small_city_prior:
+            self._context_small_cities(mentions)
         for mm in mentions:
             if mm.nil or mm.drop:
                 continue

@@ -37,7 +37,10 @@ CURATED = HERE / "curated"
 DEFAULT_OUT = HERE.parent / "data" / "kb.json.gz"
 
 #: Minimum metropolitan population of a non-capital city to enter the KB.
-CITY_MIN_POP = 1_000_000
+CITY_MIN_POP = 200_000
+#: Below this population a city enters only when another list confirms its QID under the same
+#: name (``corroborated_by`` without "(qid only)"), so a wrong QID of a small place stays out.
+CITY_CHECKED_BELOW = 1_000_000
 #: Aliases never used for a territory or city (common words, noise in the source tables).
 ALIAS_STOP = {
     "Island", "CAR", "Online", "Internet", "Global", "Mann", "Magyar", "Nederlands", "Tunis",
@@ -182,14 +185,21 @@ class Builder:
             self.entities[qid].setdefault("dm", []).extend(f for f in forms if f not in self.entities[qid].get("dm", []))
 
     def cities(self) -> None:
+        #: cities admitted below ``CITY_CHECKED_BELOW`` (see ``prune_small_cities``)
+        self.small_cities: set[str] = set()
         for r in read_jsonl(self.shared / "cities.jsonl"):
             capital = bool(r.get("is_national_capital"))
             pop = r.get("pop_max") or 0
             if not capital and pop < CITY_MIN_POP:
                 continue
+            if not capital and pop < CITY_CHECKED_BELOW and (r["qid"] in self.entities or not any(
+                    "(qid only)" not in c for c in r.get("corroborated_by") or ())):
+                continue  # unconfirmed, or a territory already (Macao)
             aliases = [a for a in [r["label"], *r.get("aliases", [])] if good_alias(a) and "-" not in a[-6:]]
             country = self.remap.get(r.get("country_qid"), r.get("country_qid"))
             prior = 0.55 + min(pop, 20_000_000) / 100_000_000 + (0.2 if capital else 0)
+            if not capital and pop < CITY_CHECKED_BELOW:
+                self.small_cities.add(r["qid"])
             self.add(
                 r["qid"],
                 n=r["label"],
@@ -207,6 +217,20 @@ class Builder:
             ent = self.entities.get(cap)
             if ent is not None:
                 ent["of"] = country
+
+    def prune_small_cities(self) -> None:
+        """A smaller city gives up a name that names another entity ("London" stays the capital,
+        not London, Ontario) or is the short form of a person or club ("Brighton" for Brighton &
+        Hove Albion, "Medina" for a minister), so those keep linking as before; a city left
+        with no name is dropped."""
+        taken = {s for e in self.entities.values() for s in e.get("sh", ())}
+        taken.update(a for qid, e in self.entities.items() if qid not in self.small_cities
+                     for key in ("a", "ac", "dm") for a in e.get(key, ()))
+        for qid in sorted(self.small_cities):
+            ent = self.entities[qid]
+            ent["a"] = [a for a in ent.get("a", []) if a not in taken]
+            if not ent["a"]:
+                del self.entities[qid]
 
     # -- persons ------------------------------------------------------------------------------
 
@@ -440,6 +464,7 @@ def main(argv: list[str] | None = None) -> int:
     b.parties()
     b.curated()
     b.party_names()
+    b.prune_small_cities()
     b.write(args.out)
     return 0
 

@@ -74,3 +74,37 @@ def test_short_party_name_links_with_its_country_in_the_document(run, text, name
 def test_short_party_name_does_not_link_without_its_country_or_as_a_common_word(run, text, name):
     found, _ = run(text, "2021-04-05")
     assert name not in found or found[name].attributes["type"] != "party"
+
+
+# -- cities of 200,000 people or more, checked by a second list and gated by their country --------
+
+
+@pytest.mark.parametrize("text, name, qid", [
+    ("Ukrainian troops entered Kherson after the withdrawal.", "Kherson", "Q156732"),
+    ("Italian police in Verona arrested two men.", "Verona", "Q2028"),
+    ("British ministers met in Cardiff on Friday.", "Cardiff", "Q10690"),
+])
+def test_smaller_city_links_when_its_country_is_in_the_document(run, text, name, qid):
+    found, result = run(text, "2022-11-12")
+    assert found[name].value == qid
+    assert found[name].attributes["type"] == "city"
+    assert_valid_result(result)
+
+
+def test_smaller_city_without_its_country_is_not_linked(run):
+    found, _ = run("Halifax shares rose after the results.", "2005-02-01")  # the bank, not Canada
+    assert "Halifax" not in found
+
+
+def test_smaller_city_name_inside_a_persons_name_is_no_place(run):
+    found, _ = run("American Lindsay Davenport won in straight sets, and Davenport will meet "
+                   "Serena next.", "2005-02-01")
+    assert all(f.value is None for t, f in found.items() if "Davenport" in t)
+    assert "Lindsay Davenport" in found
+    found, _ = run("Vietnamese farmer Nguyen Van Binh said the harvest failed.", "2015-02-01")
+    assert "Van" not in found
+
+
+def test_smaller_city_does_not_take_a_name_of_another_entity(run):
+    found, _ = run("Canadian officials said London would support the plan.", "2022-01-01")
+    assert found["London"].value in ("Q84", "Q145")  # not London, Ontario
