@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
+import itertools
 import json
 import re
 import sys
@@ -294,6 +295,7 @@ class Builder:
                     if o[0] == role and o[1] == country and open_end and (o[2] or "") < end:
                         o[3] = end
         self._close_superseded()
+        self._spelling_variants()
         for ent in self.entities.values():
             if ent.get("t") != "person":
                 continue
@@ -320,6 +322,33 @@ class Builder:
             for s in short:
                 if s not in ent["sh"] and len(s) > 1 and s[0].isupper():
                     ent["sh"].append(s)
+
+    def _spelling_variants(self) -> None:
+        """Add the other common spellings of transliterated names (``transliterations.tsv``):
+        "Sergey Shoygu" → "Sergei Shoigu", "Mohammad bin Salman" → "Mohammed bin Salman". A
+        spelling that names another entity, or that two persons would share, is left out."""
+        rules = [(re.compile(row[0]), row[1]) for row in read_tsv("transliterations.tsv")]
+        taken = {a for e in self.entities.values() for key in ("a", "ac", "dm") for a in e.get(key, ())}
+        made: dict[str, set[str]] = {}
+        for qid, ent in self.entities.items():
+            if ent.get("t") != "person":
+                continue
+            for name in ent.get("a", []):
+                options = []
+                for word in name.split(" "):
+                    forms = [word]
+                    for pattern, repl in rules:
+                        other = pattern.sub(repl, word)
+                        if other != word and other not in forms:
+                            forms.append(other)
+                    options.append(forms)
+                variants = [" ".join(p) for p in itertools.islice(itertools.product(*options), 16)]
+                for v in variants:
+                    if v != name and v not in taken:
+                        made.setdefault(v, set()).add(qid)
+        for variant, qids in sorted(made.items()):
+            if len(qids) == 1:
+                self.entities[next(iter(qids))]["a"].append(variant)
 
     def _close_superseded(self) -> None:
         """An open tenure ends where the next holder of the same office begins."""

@@ -108,3 +108,25 @@ def test_smaller_city_name_inside_a_persons_name_is_no_place(run):
 def test_smaller_city_does_not_take_a_name_of_another_entity(run):
     found, _ = run("Canadian officials said London would support the plan.", "2022-01-01")
     assert found["London"].value in ("Q84", "Q145")  # not London, Ontario
+
+
+# -- spelling variants of transliterated names (_build/curated/transliterations.tsv) --------------
+
+
+@pytest.mark.parametrize("text, name, qid", [
+    ("Boiko Borisov said early elections were inevitable.", "Boiko Borisov", "Q57775"),  # Boyko
+    ("Alexei Overchuk travelled to Baku.", "Alexei Overchuk", "Q83382151"),  # Alexey
+    ("Andrei Belousov chaired the meeting.", "Andrei Belousov", "Q4082839"),  # Andrey
+    ("Muhammad bin Zayed Al Nahyan received the delegation.", "Muhammad bin Zayed Al Nahyan", "Q1951896"),
+])
+def test_transliteration_variant_links_the_person(run, text, name, qid):
+    found, result = run(text, "2022-07-18")
+    assert found[name].value == qid
+    assert found[name].label == "PERSON"
+    assert_valid_result(result)
+
+
+def test_transliteration_variant_gives_the_surname_too(run):
+    found, _ = run("Boiko Borisov spoke first. Borisov then left the hall.", "2021-03-01")
+    assert found["Borisov"].value == "Q57775"
+    assert found["Borisov"].attributes["via"] == "surname"
