@@ -202,6 +202,12 @@ class Linker:
             rf"({_UP}[a-z]+(?:[ \t\u00a0]{_UP}[a-z]+)?)['’]s[ \t\u00a0]+({_words(self.roles)})\b"
             rf"(?![ \t\u00a0]*(?:-|of\b|{_UP}|and\b))"
         )
+        # the role before its country: "the emir of Qatar", "the president of the United States"
+        # (group 1 the role, group 2 the country)
+        self.of_country_re = re.compile(
+            rf"\b[Tt]he[ \t\u00a0]+({_words(self.roles)})[ \t\u00a0]+of[ \t\u00a0]+(?:the[ \t\u00a0]+)?"
+            rf"({_UP}[a-z]+(?:[ \t\u00a0]{_UP}[a-z]+)?)\b"
+        )
         # its tail alone starts with a literal, so it rules most documents out at a scan
         self.possessive_tail_re = re.compile(rf"['’]s[ \t\u00a0]+(?:{_words(self.roles)})\b")
         # the same, one pattern per initial: a literal prefix scans several times faster
@@ -984,17 +990,26 @@ class Linker:
             owned = [(m, True) for m in self.possessive_re.finditer(text)]
             if owned:
                 found = _leftmost_disjoint(found + owned)
+        if the and " of " in text:
+            of_country = [(m, None) for m in self.of_country_re.finditer(text)]
+            if of_country:
+                found = _leftmost_disjoint(found + of_country)
         for m, owner in found:
             if m.start() and text[m.start() - 1].isalnum():
                 continue  # "bathe", "clothe"
-            dem, role = m.group(1), m.group(2)
+            if owner is None:  # "the emir of Qatar": the role, then its country
+                role, dem = m.group(1), m.group(2)
+                span = (m.start(1), m.end(2))
+            else:
+                dem, role = m.group(1), m.group(2)
+                span = (m.start(1) if dem else m.start(2), m.end(2))
             roles = self.roles[role]
             country = None
             if dem:
                 hit = alias.get(dem)
                 if not hit:
                     continue
-                if owner or dem.isupper():  # "Russia's president", "the US president"
+                if owner is not False or dem.isupper():  # "Russia's president", "the US president"
                     named = next((i for i, _ in hit if ents[i].type == "country"), None)
                     if named is None:
                         continue
@@ -1003,7 +1018,7 @@ class Linker:
                     country = ents[next(i for i, v in hit if v == "demonym")].id
                 else:
                     continue
-            start = m.start(1) if dem else m.start(2)
+            start = span[0]
             before: dict[int, int] = {}
             anywhere = []
             for idx, positions in persons.items():
@@ -1037,7 +1052,7 @@ class Linker:
                     pick, conf = holders[0], 0.6
             if pick is None:
                 continue
-            mm = _Mention(start, m.end(2), (), text[start:m.end(2)])
+            mm = _Mention(start, span[1], (), text[start:span[1]])
             mm.ent, mm.via, mm.conf = pick, "nominal", conf
             new.append(mm)
         if not new:

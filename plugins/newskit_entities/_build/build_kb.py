@@ -237,6 +237,7 @@ class Builder:
 
     def persons(self) -> None:
         people = read_jsonl(self.shared / "people.jsonl")
+        office_roles = [(re.compile(row[0]), row[1]) for row in read_tsv("office_roles.tsv")]
         for r in people:
             label = r.get("label")
             if not label or not r.get("offices"):
@@ -248,16 +249,19 @@ class Builder:
             aliases = [a for a in dict.fromkeys(aliases) if good_alias(a) and " " in a.strip()]
             offices = {}
             for o in r["offices"]:
-                if not o.get("role"):
+                role = o.get("role")
+                if not role:
                     continue
+                if role == "cabinet_member":  # "Vice President" → vice_president
+                    role = next((r for p, r in office_roles if p.fullmatch(o.get("office_label") or "")), role)
                 country = self.remap.get(o.get("country_qid"), o.get("country_qid"))
-                key = (o["role"], country)
+                key = (role, country)
                 start, end = o.get("start"), o.get("end")
                 old = offices.get(key)
                 if old:
                     start = min(filter(None, [start, old[2]]), default=None)
                     end = None if (end is None or old[3] is None) else max(end, old[3])
-                offices[key] = [o["role"], country, start, end]
+                offices[key] = [role, country, start, end]
             self.add(
                 r["qid"],
                 n=label,
@@ -462,7 +466,8 @@ class Builder:
 
 
 #: Offices that one person holds at a time (per country), so a later holder ends an open tenure.
-SINGLE_HOLDER_ROLES = {"head_of_state", "head_of_government", "foreign_minister", "defence_minister"}
+SINGLE_HOLDER_ROLES = {"head_of_state", "head_of_government", "foreign_minister", "defence_minister",
+                       "vice_president"}
 #: A monarch's name with a regnal number and the country ("Abdullah II of Jordan").
 REGNAL = re.compile(r"^([A-Z][^ ]+(?: [A-Z][^ ]+)? [IVX]+) of [A-Z].+$")
 #: A monarch's name with "of" and the country, regnal number or not ("Salman of Saudi Arabia").

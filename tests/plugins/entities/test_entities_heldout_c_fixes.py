@@ -130,3 +130,36 @@ def test_transliteration_variant_gives_the_surname_too(run):
     found, _ = run("Boiko Borisov spoke first. Borisov then left the hall.", "2021-03-01")
     assert found["Borisov"].value == "Q57775"
     assert found["Borisov"].attributes["via"] == "surname"
+
+
+# -- more role descriptions: vice-president, emir, "<role> of <country>" ---------------------------
+
+
+def test_vice_president_description_links_the_named_holder(run):
+    found, result = run("Fuat Oktay opened the bridge. The Turkish vice-president said traffic "
+                        "would ease.", "2020-05-01")
+    assert found["Turkish vice-president"].value == "Q55437281"
+    assert found["Turkish vice-president"].attributes["via"] == "nominal"
+    assert_valid_result(result)
+
+
+def test_vice_president_description_needs_the_holder_named(run):
+    found, _ = run("The US vice-president will travel to Manila.", "2022-08-20")
+    assert not any(f.attributes["via"] == "nominal" for f in found.values())
+
+
+@pytest.mark.parametrize("text, span, qid", [
+    ("The emir of Kuwait pardoned the activists.", "emir of Kuwait", "Q641805"),
+    ("Officials said the president of France would visit Algiers.", "president of France", "Q3052772"),
+])
+def test_role_before_of_and_its_country(run, text, span, qid):
+    found, result = run(text, "2021-11-10")
+    assert found[span].value == qid
+    assert found[span].attributes["via"] == "nominal"
+    assert "Kuwait" not in found and "France" not in found  # inside the description
+    assert_valid_result(result)
+
+
+def test_role_of_something_else_is_no_description(run):
+    found, _ = run("The president of the club resigned after the chairman of Barclays left.", "2021-11-10")
+    assert not any(f.attributes["via"] == "nominal" for f in found.values())
