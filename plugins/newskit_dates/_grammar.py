@@ -64,6 +64,7 @@ RULES: tuple[tuple[str, str], ...] = (
                 r"(?:_(?P<pod>{PART_OF_DAY}))?(?![a-z])"),
     ("weekday_set", r"(?P<wd>{WEEKDAY_PLURAL})(?![a-z])"),
     ("every", r"(?P<e>every|each)_(?:(?P<n>{NUMBER}|other)_)?(?:(?P<u>{UNIT})|(?P<wd>{WEEKDAY})"
+              r"(?:_(?P<wpod>{PART_OF_DAY})(?![a-z]))?"
               r"|(?P<pod>{PART_OF_DAY})|(?P<s>{SEASON})|(?P<m>{MONTH})|(?P<we>weekend))(?![a-z])"),
     ("frequency", r"(?P<f>{FREQUENCY})_(?:a|an|per|each|every)_(?P<u>{UNIT})(?![a-z])"),
     ("per", r"per_(?P<u>{UNIT})(?![a-z])"),
@@ -75,7 +76,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("the_past", r"the_(?P<w>past|last|next|coming|first|following|previous|final)_"
                  r"(?:(?P<n>{NUMBER}|{VAGUE})_)?(?P<u>{UNIT})(?![a-z])"),
     ("relative", r"(?:(?P<mod>{DATE_MOD})[_-])?(?P<rel>{RELATIVE})_(?P<g>{GRAIN})(?![a-z])"),
-    ("duration", r"(?:(?P<amod>{AMOUNT_MOD})_)?(?P<n>{NUMBER}|{VAGUE})[_-](?P<u>{UNIT})"
+    ("duration", r"(?:(?P<amod>{AMOUNT_MOD})_)?(?P<n>{NUMBER}|{VAGUE})[_-](?:{DURATION_ADJ}_)?(?P<u>{UNIT})"
                  r"(?P<half>_and_a_half)?(?![a-z])"),
     ("plural", r"(?P<u>years|decades|months|weeks|centuries)(?![a-z])"),
     ("time", r"(?:(?P<amod>{APPROX_MOD})_)?(?P<h>{HOUR})(?:[:.](?P<mi>[0-5]\d))?_?(?P<ap>{AMPM})(?:_(?P<z>{ZONE})(?![a-z]))?"),
@@ -155,6 +156,7 @@ def placeholders(lex: Mapping) -> dict[str, str]:
         "QUARTER": trie_pattern(lex["quarters"]),
         "HALF": trie_pattern(lex["halves"]),
         "LAST_ORDINAL": trie_pattern(lex["last_ordinals"]),
+        "DURATION_ADJ": trie_pattern(lex["duration_adjectives"]),
         "PERIOD_WORD": trie_pattern(lex["period_words"]),
     }
 
@@ -243,7 +245,8 @@ def left_words(lex: Mapping) -> frozenset[str]:
     """Words that may precede a trigger inside an expression."""
     words = set(LEFT_WORDS)
     for table in ("numbers", "vague_numbers", "ordinals", "relatives", "date_mods", "amount_mods",
-                  "frequencies", "weekdays", "months", "month_abbreviations"):
+                  "frequencies", "weekdays", "months", "month_abbreviations", "duration_adjectives",
+                  "period_words"):
         for phrase in lex[table]:
             words.update(phrase.split())
     for tables in TRIGGER_TABLES.values():  # the words before the trigger word of a phrase
@@ -269,7 +272,7 @@ HEADS: dict[str, tuple[str, ...]] = {
     "century": ('unit',),
     "decade": ('year4', 'decade_short', 'decade_word'),
     "last_part": ('unit', 'year4'),
-    "same_period": ('period_word', 'unit', 'grain'),
+    "same_period": ('unit', 'grain'),
     "quarter": ('unit',),
     "qn": ('quarter_code',),
     "half": ('unit', 'year4', 'half_word'),
@@ -321,7 +324,6 @@ TRIGGER_TABLES: dict[str, tuple[str, ...]] = {
     "fiscal": ("fiscal.words",),
     "time_word": ("times_of_day",),
     "half_word": ("half_words",),
-    "period_word": ("period_words",),
 }
 
 #: Trigger classes of fixed words or digit forms: class -> regex (lower-cased text).

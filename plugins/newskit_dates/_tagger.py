@@ -417,12 +417,15 @@ class Tagger:
         """
         lo = max(0, s - 200)
         left = max(lower.rfind(". ", lo, s), lower.rfind("\n", lo, s), lower.rfind("? ", lo, s),
-                   lower.rfind("! ", lo, s), *(lower.rfind(b, lo, s) for b in self.clause_breaks)
-                   ) + 1 or lo
+                   lower.rfind("! ", lo, s))
+        for b in self.clause_breaks:
+            left = max(left, lower.rfind(b, lo, s))
+        left = left + 1 or lo
         m = self._clause_end.search(lower, e, e + 200)
         right = m.start() if m else min(len(lower), e + 200)
         before = lower[left:s].split()
-        after = self._own_clause(lower[e:right].split())
+        rest = lower[e:right]
+        after = (self._own_clause(rest) if "," in rest else rest).split()
         if before and not self.postpone_verbs.isdisjoint(before):
             # "delayed the budget to November 17", "extended the deadline until May",
             # "moved to 3 p.m. on Thursday": the target, then at most a clock time and "on"
@@ -478,15 +481,16 @@ class Tagger:
                     return "past"
         return verdict or self.config.default_direction
 
-    def _own_clause(self, after: list[str]) -> list[str]:
-        """The words after a date up to a comma that opens a reporting clause (", X said")."""
-        reach = self.reporting_reach
-        for i, tok in enumerate(after):
-            if tok.endswith(","):
-                for w in after[i + 1:i + 2 + reach]:
-                    if w.strip(",;:\"'()“”") in self.reporting:
-                        return after[:i + 1]
-        return after
+    def _own_clause(self, rest: str) -> str:
+        """The text after a date up to a comma that opens a reporting clause (", X said")."""
+        reach, reporting = self.reporting_reach + 1, self.reporting
+        i = rest.find(",")
+        while i >= 0:
+            for w in rest[i + 1:i + 120].split()[:reach]:
+                if w.strip(",;:\"'()“”") in reporting:
+                    return rest[:i + 1]
+            i = rest.find(",", i + 1)
+        return rest
 
     def _cue(self, token: str) -> tuple[str, int]:
         """A token stripped of punctuation, and what it can cue: 1 future word, 2 past word
@@ -699,7 +703,9 @@ class Tagger:
         rel = " ".join(g["rel"].split()) if g["rel"] else None
         start = m.start()
         if rel == "the":  # "the Christmas period": the holiday alone, dated by tense
-            start, rel = s, None
+            rel = None
+            if f"the {name}" not in self.holidays:  # a name with "the" keeps it ("the Fourth of July")
+                start = s
         if rel:
             p["rel"] = self.relatives[rel]
         return [_Item(start, m.end(), "DATE", "holiday", p)]
@@ -785,6 +791,8 @@ class Tagger:
             value = self._duration(amount, g["u"])
         elif g["wd"]:
             value = f"XXXX-WXX-{self.weekdays[g['wd']]}"
+            if g["wpod"]:  # "every Monday night"
+                value += f"T{self.pods[g['wpod']]}"
         elif g["pod"]:
             value = f"XXXX-XX-XXT{self.pods[g['pod']]}"
         elif g["s"]:

@@ -111,3 +111,28 @@ def test_a_half_of_a_match_is_no_date():
 
 def test_the_last_quarter_alone_stays_a_span():
     assert found("Prices rose over the last quarter.")["the last quarter"][1] == "P1Q"
+
+
+# -- a holiday written as a date, a set with a part of the day, an adjective in a duration ------
+
+
+def test_holiday_written_as_a_date():
+    label, value, _ = found("Town bands will play on the Fourth of July.", "2023-05-20")["the Fourth of July"]
+    assert (label, value) == ("DATE", "2023-07-04")
+
+
+@pytest.mark.parametrize("text, expr, value", [
+    ("The bridge shuts every Sunday night for inspections.", "every Sunday night", "XXXX-WXX-7TNI"),
+    ("The choir rehearses every Tuesday evening.", "every Tuesday evening", "XXXX-WXX-2TEV"),
+])
+def test_set_with_a_part_of_the_day(text, expr, value):
+    assert found(text)[expr][:2] == ("SET", value)
+
+
+@pytest.mark.parametrize("text, expr, value", [
+    ("The index has risen for six consecutive weeks.", "six consecutive weeks", "P6W"),
+    ("Unemployment fell for three straight months.", "three straight months", "P3M"),
+    ("The talks ran for two full days.", "two full days", "P2D"),
+])
+def test_duration_with_an_adjective(text, expr, value):
+    assert found(text)[expr][:2] == ("DURATION", value)
