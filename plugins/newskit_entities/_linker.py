@@ -194,19 +194,15 @@ class Linker:
         self.roles = {k: tuple(v) for k, v in rules["nominal"]["roles"].items()}
         self.precise = frozenset(rules["nominal"]["precise"])
         # the modifier: a demonym ("Russian", "South Korean") or a country's acronym ("US")
+        # or the role before "of" and its country: "the emir of Qatar" (group 3 the country)
         nominal = (rf"he[ \t\u00a0]+(?:({_UP}[a-z]+(?:[ \t\u00a0]{_UP}[a-z]+)?|[A-Z]{{2,3}})[ \t\u00a0]+)?"
-                   rf"({_words(self.roles)})\b(?![ \t\u00a0]*(?:-|of\b|{_UP}|and\b))")
+                   rf"({_words(self.roles)})\b(?:[ \t\u00a0]+of[ \t\u00a0]+(?:the[ \t\u00a0]+)?"
+                   rf"({_UP}[a-z]+(?:[ \t\u00a0]{_UP}[a-z]+)?)\b|(?![ \t\u00a0]*(?:-|of\b|{_UP}|and\b)))")
         self._nominal_pattern = "[Tt]" + nominal  # compiled when needed (``nominal_re``)
         # a country's possessive: "Russia's president", "South Korea's foreign minister"
         self.possessive_re = re.compile(
             rf"({_UP}[a-z]+(?:[ \t\u00a0]{_UP}[a-z]+)?)['’]s[ \t\u00a0]+({_words(self.roles)})\b"
             rf"(?![ \t\u00a0]*(?:-|of\b|{_UP}|and\b))"
-        )
-        # the role before its country: "the emir of Qatar", "the president of the United States"
-        # (group 1 the role, group 2 the country)
-        self.of_country_re = re.compile(
-            rf"\b[Tt]he[ \t\u00a0]+({_words(self.roles)})[ \t\u00a0]+of[ \t\u00a0]+(?:the[ \t\u00a0]+)?"
-            rf"({_UP}[a-z]+(?:[ \t\u00a0]{_UP}[a-z]+)?)\b"
         )
         # its tail alone starts with a literal, so it rules most documents out at a scan
         self.possessive_tail_re = re.compile(rf"['’]s[ \t\u00a0]+(?:{_words(self.roles)})\b")
@@ -239,6 +235,8 @@ class Linker:
         self._holders: dict[tuple, list[int]] = {}
         #: run surface → what it holds (``_plan``); document-independent, so shared by documents
         self._plans: dict[str, tuple] = {}
+        #: surface → does it name parties of several countries ("Labour Party"; filled lazily)
+        self._shared_names: dict[str, bool] = {}
 
     @functools.cached_property
     def nominal_re(self) -> re.Pattern:
@@ -442,9 +440,14 @@ class Linker:
             return _NOTHING
         return tuple(found), tuple(stretches)
 
+    @functools.cached_property
+    def _small_ids(self) -> frozenset[int]:
+        """Indices of the smaller cities (``[places] small_city_prior``)."""
+        return frozenset(i for i, e in enumerate(self.kb.entities)
+                         if e.type == "city" and e.prior < self.small_city_prior)
+
     def _small_city(self, idx: int) -> bool:
-        e = self.kb.entities[idx]
-        return e.type == "city" and e.prior < self.small_city_prior
+        return idx in self._small_ids
 
     def _name_word(self, word: str) -> bool:
         """Is ``word`` a capitalised word that names nothing in the KB and is no title or
@@ -722,9 +725,9 @@ class Linker:
         """A smaller city ("Mariupol", "Bergamo") links only when the document names its country
         (by name, demonym, or another place, party, body or office holder of it): its one-word
         name is too often something else ("Halifax" the bank, "Munster" the rugby team)."""
-        small = self._small_city
-        bound = [mm for mm in mentions
-                 if not mm.nil and not mm.drop and mm.cands and all(small(i) for i, _ in mm.cands)]
+        small = self._small_ids
+        bound = [mm for mm in mentions if mm.cands and mm.cands[0][0] in small and not mm.nil
+                 and not mm.drop and all(i in small for i, _ in mm.cands)]
         if not bound:
             return
         ents = self.kb.entities
@@ -743,6 +746,9 @@ class Linker:
         present: dict[str, bool] = {}  # cue word → found in this document
         ctx_types = self.ctx_types
         doc_countries = None  # country → mentions pointing to it, computed when first needed
+        shared_names = self._shared_names
+        if len(shared_names) > _PLAN_CACHE:
+            shared_names.clear()
         if self.ctx_types:
             self._context_acronyms(text, mentions)
         if self.small_city_prior:
@@ -786,7 +792,10 @@ class Linker:
                 scored = []
                 # a party name of several countries ("Labour Party"): the country the document
                 # points to most often (places, demonyms, office holders) chooses
-                shared = len({ents[i].country for i, _ in mm.cands if ents[i].type in ctx_types} - {None}) > 1
+                shared = shared_names.get(mm.surface)
+                if shared is None:
+                    shared = shared_names[mm.surface] = len(
+                        {ents[i].country for i, _ in mm.cands if ents[i].type in ctx_types} - {None}) > 1
                 for idx, via in mm.cands:
                     e = ents[idx]
                     score = e.prior + (2.0 if e.user else 0.0)
@@ -990,16 +999,15 @@ class Linker:
             owned = [(m, True) for m in self.possessive_re.finditer(text)]
             if owned:
                 found = _leftmost_disjoint(found + owned)
-        if the and " of " in text:
-            of_country = [(m, None) for m in self.of_country_re.finditer(text)]
-            if of_country:
-                found = _leftmost_disjoint(found + of_country)
         for m, owner in found:
             if m.start() and text[m.start() - 1].isalnum():
                 continue  # "bathe", "clothe"
-            if owner is None:  # "the emir of Qatar": the role, then its country
-                role, dem = m.group(1), m.group(2)
-                span = (m.start(1), m.end(2))
+            if not owner and m.group(3) is not None:  # "the emir of Qatar": the role, then its country
+                if m.group(1):
+                    continue  # "the Russian president of ..."
+                role, dem = m.group(2), m.group(3)
+                span = (m.start(2), m.end(3))
+                owner = None
             else:
                 dem, role = m.group(1), m.group(2)
                 span = (m.start(1) if dem else m.start(2), m.end(2))
