@@ -657,7 +657,12 @@ class Tagger:
 
     def _h_last_part(self, m, g, text, lower):
         grain = g["u"]
-        p: dict = {"n": 4 if grain == "quarter" else 2, "grain": grain, "y": self._year_of(g)}
+        return self._part(m, g, 4 if grain == "quarter" else 2, grain)
+
+    def _part(self, m, g, n: int, grain: str) -> list[_Item]:
+        """Part ``n`` (a quarter or a half) of the year written, or of the year a relative
+        word points to, or of the publication year."""
+        p: dict = {"n": n, "grain": grain, "y": self._year_of(g)}
         if g["rel"]:
             p["rel"] = self.relatives[g["rel"]][1]
         elif not g["y"]:
@@ -677,13 +682,7 @@ class Tagger:
         if g["bare"] is not None and self.half_context.isdisjoint(
                 self._sentence_words(lower, m.start(), m.end())):
             return None  # "scored in the first half": no reporting period in the sentence
-        n = 1 if g["o"] in ("first", "1st") else 2
-        p: dict = {"n": n, "grain": "half", "y": self._year_of(g)}
-        if g["rel"]:
-            p["rel"] = self.relatives[g["rel"]][1]
-        elif not g["y"]:
-            p["rel"] = 0
-        return [_Item(m.start(), m.end(), "DATE", "part", p)]
+        return self._part(m, g, 1 if g["o"] in ("first", "1st") else 2, "half")
 
     def _h_hn(self, m, g, text, lower):
         if not text[m.start()].isupper():
