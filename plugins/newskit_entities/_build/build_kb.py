@@ -119,7 +119,11 @@ class Builder:
         rows = read_jsonl(self.shared / "countries.jsonl")
         self.capital_of: dict[str, str] = {}
         self.iso2: dict[str, str] = {}
-        city_labels = {r["label"] for r in read_jsonl(self.shared / "cities.jsonl")}
+        # names of the cities that can enter the KB (see ``cities``): a region named like one of
+        # them gives the name up ("Moscow" the city, not the federal subject); a village of the
+        # same name does not take it ("Wales, Alaska", pop. 99, left Wales out)
+        city_labels = {r["label"] for r in read_jsonl(self.shared / "cities.jsonl")
+                       if r.get("is_national_capital") or (r.get("pop_max") or 0) >= CITY_MIN_POP}
         for r in rows:
             if r["type"] in ("supranational",) or r["code"] in ("zz", "ip"):
                 continue

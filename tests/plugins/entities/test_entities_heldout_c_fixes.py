@@ -163,3 +163,24 @@ def test_role_before_of_and_its_country(run, text, span, qid):
 def test_role_of_something_else_is_no_description(run):
     found, _ = run("The president of the club resigned after the chairman of Barclays left.", "2021-11-10")
     assert not any(f.attributes["via"] == "nominal" for f in found.values())
+
+
+# -- a region is not kept out by a village of the same name --------------------------------------
+
+
+@pytest.mark.parametrize("text, name, qid", [
+    ("The First Minister said Wales would keep its own rules.", "Wales", "Q25"),
+    ("The governor of Florida signed the bill on Tuesday.", "Florida", "Q812"),
+])
+def test_a_region_keeps_its_name_beside_a_village_of_that_name(run, text, name, qid):
+    # "Wales, Alaska" and "Florida, Uruguay" are small places in the cities list; only a city
+    # that can enter the KB takes a name from a region ("Moscow" the city, not the oblast)
+    found, result = run(text, "2021-05-10")
+    assert found[name].value == qid
+    assert found[name].attributes["type"] in ("region", "us_state")
+    assert_valid_result(result)
+
+
+def test_a_region_named_like_a_large_city_still_gives_the_name_to_the_city(run):
+    found, _ = run("Officials in Moscow said the talks would resume.", "2021-05-10")
+    assert found["Moscow"].attributes["type"] in ("capital", "country")  # the capital (or its state)
