@@ -552,8 +552,8 @@ class Linker:
             stretches.append((rel, plain, nil))
         elif size == 1:
             word = words[a]
-            if word in non_names:
-                return
+            if word in non_names or word in self.not_person:
+                return  # "Florida State University": no surname "University"
             ts, te = toks[a]
             after = (_PENDING, ts, te, word, True, False, True)
             plain = after if titled else (_PENDING, ts, te, word, word in self.kb.short, False, False)

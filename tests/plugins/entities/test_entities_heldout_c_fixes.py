@@ -184,3 +184,13 @@ def test_a_region_keeps_its_name_beside_a_village_of_that_name(run, text, name, 
 def test_a_region_named_like_a_large_city_still_gives_the_name_to_the_city(run):
     found, _ = run("Officials in Moscow said the talks would resume.", "2021-05-10")
     assert found["Moscow"].attributes["type"] in ("capital", "country")  # the capital (or its state)
+
+
+@pytest.mark.parametrize("text, word", [
+    ("She teaches at Kansas State University.", "University"),
+    ("A spokesman for the Scottish Office declined to comment.", "Office"),
+])
+def test_an_institution_word_left_alone_is_no_unknown_persons_surname(run, text, word):
+    found, result = run(text, "2021-05-10")
+    assert word not in found  # the words of not_person_words name no one on their own either
+    assert_valid_result(result)
