@@ -136,3 +136,14 @@ def test_set_with_a_part_of_the_day(text, expr, value):
 ])
 def test_duration_with_an_adjective(text, expr, value):
     assert found(text)[expr][:2] == ("DURATION", value)
+
+
+@pytest.mark.parametrize("text, expr, value", [
+    # moving house or club is no postponement: "moved" is a past verb here
+    ("The club moved to Lisbon on Monday after the deal was signed.", "Monday", "2024-09-30"),
+    # moving an event to a day is one ("to" right before the date, or before a clock time)
+    ("The final was moved to Friday because of the storm.", "Friday", "2024-10-04"),
+    ("Organisers moved the ceremony to 3 p.m. on Thursday.", "Thursday", "2024-10-03"),
+])
+def test_moved_to_points_forward_only_when_the_date_is_moved(text, expr, value):
+    assert found(text)[expr][1] == value
