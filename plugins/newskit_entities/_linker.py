@@ -457,11 +457,13 @@ class Linker:
 
     def _role_before(self, text: str, pos: int) -> bool:
         """Does a lower-case role noun stand right before ``pos`` ("the army chief Min Aung
-        Hlaing", "striker Divock Origi")? It marks the name after it as a person's, as a title does."""
+        Hlaing", "striker Divock Origi"), or before it with a comma ("a volunteer, Keira Dunn,
+        said")? It marks the name after it as a person's, as a title does."""
         if pos < 2 or not text[pos - 1].isspace():
             return False
         tail = text[pos - 30 if pos > 30 else 0:pos].split()
-        return bool(tail) and tail[-1] in self.role_nouns
+        return bool(tail) and (tail[-1] in self.role_nouns
+                               or tail[-1][-1:] == "," and tail[-1][:-1] in self.role_nouns)
 
     @functools.cached_property
     def _first_other(self) -> dict[tuple[str, str], set[int]]:

@@ -194,3 +194,14 @@ def test_an_institution_word_left_alone_is_no_unknown_persons_surname(run, text,
     found, result = run(text, "2021-05-10")
     assert word not in found  # the words of not_person_words name no one on their own either
     assert_valid_result(result)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("A volunteer, Keira Dunmore, said the shelter was full.", "Keira Dunmore"),
+    ("Her neighbour, Tomasz Wielgus, called the fire brigade.", "Tomasz Wielgus"),
+    ("Sixth-form teacher Ada Okonkwo said the results were the best in years.", "Ada Okonkwo"),
+])
+def test_a_role_noun_before_an_unknown_name_with_or_without_a_comma_marks_a_person(run, text, name):
+    found, result = run(text, "2021-05-10")
+    assert found[name].value is None and found[name].attributes["type"] == "person"
+    assert_valid_result(result)
