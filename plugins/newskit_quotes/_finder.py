@@ -248,7 +248,7 @@ _CLASSES = (
     "stop_back", "relative", "relative_stop", "generic_heads", "np_stop_kept", "of_about",
     "and_but", "appositive_end", "the_a", "that", "comma", "one", "i", "noun_endings",
     "clause_joins", "auxiliaries", "subject_end", "strip", "embedded_question",
-    "np_stop_forward", "np_stop_first",
+    "np_stop_forward", "np_stop_first", "time_lead", "time_words",
 )
 #: the words of the literal tests in ``_Doc``'s checks (the same constants), named for the C accelerator
 _NP_STOP_KEPT = ("it", "this", "these", "those", "there")  # object pronouns that may open a bare clause
@@ -1185,11 +1185,12 @@ class _Doc:
                 return None
         if i >= len(toks):
             return None
+        w = low[toks[i][0] : toks[i][1]]
+        if w in lex.time_lead or w in lex.time_words:
+            # "said on Monday it would …": the clause may start after a time adverbial
+            i = self._after_time(toks, i, it)
         s0, e0 = toks[i]
-        w = low[s0:e0]
-        if not text[s0].isalnum() or w in lex.np_link or w in _NOT_CLAUSE_START:
-            return None
-        if w in lex.forms or (w in lex.np_stop and w not in _NP_STOP_KEPT):
+        if not self._opens_clause(s0, e0):
             return None
         clause_end = self.sent.end(s0)
         count = 0
@@ -1208,6 +1209,44 @@ class _Doc:
                 if count >= 1:
                     return s0
         return None
+
+    def _opens_clause(self, s: int, e: int) -> bool:
+        """Whether the token ``text[s:e]`` may open a reported clause without "that"."""
+        w = self.low[s:e]
+        lex = self.lex
+        if not self.text[s].isalnum() or w in lex.np_link or w in _NOT_CLAUSE_START:
+            return False
+        return not (w in lex.forms or (w in lex.np_stop and w not in _NP_STOP_KEPT))
+
+    def _after_time(self, toks: list[tuple[int, int]], i: int, it: Any) -> int:
+        """The index of the token after a time adverbial starting at token ``i`` ("on
+        Monday", "last week", "earlier this month": at most four words of ``time_lead`` and
+        ``time_words``, the last a time word) when a clause may open there with a word that
+        is no possessive, else ``i``.
+        ``toks`` is extended from the token stream ``it`` as far as it is read."""
+        low, lead, times = self.low, self.lex.time_lead, self.lex.time_words
+        j = end = i
+        while j - i < 4:
+            if j >= len(toks):
+                toks.extend(islice(it, 1))
+                if j >= len(toks):
+                    break
+            w = low[toks[j][0] : toks[j][1]]
+            if w in times:
+                j += 1
+                end = j
+            elif w in lead:
+                j += 1
+            else:
+                break
+        if end == i:
+            return i
+        if end >= len(toks):
+            toks.extend(islice(it, 1))
+        if (end < len(toks) and self._opens_clause(*toks[end])
+                and not low[toks[end][0] : toks[end][1]].endswith(_NOUN_ENDINGS)):
+            return end  # ("said Monday night's vote …": the time words were a possessive's)
+        return i
 
     def _inverted(self, ci: int, ss: int) -> tuple[list[tuple[int, int]], tuple[int, int] | None, str] | None:
         """", X said." / ", said X." / "The talks, he said, will resume.": (parts, speaker, mode)."""

@@ -63,6 +63,9 @@ class Lexicon:
     np_stop_forward: frozenset[str]
     intro: frozenset[str]
     adverbial_start: frozenset[str]
+    #: a time adverbial before a bare reported clause: lead words, then time words
+    time_lead: frozenset[str]
+    time_words: frozenset[str]
     finite: frozenset[str]
     subject_end: frozenset[str]
     title_before: frozenset[str]
@@ -156,6 +159,8 @@ def build_lexicon(
         np_stop_forward=fs("np_stop_forward"),
         intro=fs("intro"),
         adverbial_start=fs("adverbial_start"),
+        time_lead=fs("time_lead"),
+        time_words=fs("time_words"),
         finite=fs("finite"),
         subject_end=fs("subject_end"),
         title_before=fs("title_before"),

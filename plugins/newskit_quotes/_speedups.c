@@ -1194,7 +1194,7 @@ enum {
     C_STOP_BACK, C_RELATIVE, C_RELATIVE_STOP, C_GENERIC_HEADS, C_NP_STOP_KEPT, C_OF_ABOUT,
     C_AND_BUT, C_APPOSITIVE_END, C_THE_A, C_THAT, C_COMMA, C_ONE, C_I, C_NOUN_ENDINGS,
     C_CLAUSE_JOINS, C_AUXILIARIES, C_SUBJECT_END, C_STRIP, C_EMBEDDED_QUESTION,
-    C_NP_STOP_FORWARD, C_NP_STOP_FIRST,
+    C_NP_STOP_FORWARD, C_NP_STOP_FIRST, C_TIME_LEAD, C_TIME_WORDS,
     N_CLASSES /* at most 64: the class bits of a word are a uint64_t */
 };
 #define B(c) ((uint64_t)1 << (c))
@@ -1611,6 +1611,16 @@ sent_end(PyObject *ends, Py_ssize_t n, Py_ssize_t pos, Py_ssize_t *out)
 
 #define GAP 8
 
+/* _Doc._opens_clause: may the token text[s:e] open a reported clause without "that"? */
+static int
+opens_clause(Scanner *sc, Txt *t, Txt *low, Py_ssize_t s, Py_ssize_t e)
+{
+    uint64_t m = wclass(sc, low, s, e);
+    if (!ISALNUM(CH(t, s)) || (m & (B(C_NP_LINK) | B(C_NOT_CLAUSE_START))))
+        return 0;
+    return !((m & B(C_FORMS)) || ((m & B(C_NP_STOP)) && !(m & B(C_NP_STOP_KEPT))));
+}
+
 static Py_ssize_t
 that_or_bare(Scanner *sc, Txt *t, Txt *low, Py_ssize_t b, int bare, int object, PyObject *ends)
 {
@@ -1694,11 +1704,24 @@ that_or_bare(Scanner *sc, Txt *t, Txt *low, Py_ssize_t b, int bare, int object, 
     }
     if (i >= L)
         goto done;
+    if (wclass(sc, low, tk.s[i], tk.e[i]) & (B(C_TIME_LEAD) | B(C_TIME_WORDS))) {
+        /* _after_time: "said on Monday it would …" */
+        Py_ssize_t j = i, tend = i;
+        while (j - i < 4 && j < tk.n) {
+            uint64_t m = wclass(sc, low, tk.s[j], tk.e[j]);
+            if (m & B(C_TIME_WORDS))
+                tend = ++j;
+            else if (m & B(C_TIME_LEAD))
+                j++;
+            else
+                break;
+        }
+        if (tend != i && tend < tk.n && opens_clause(sc, t, low, tk.s[tend], tk.e[tend])
+            && !ends_with_class(sc, low, tk.s[tend], tk.e[tend], C_NOUN_ENDINGS))
+            i = tend;
+    }
     Py_ssize_t s0 = tk.s[i], e0 = tk.e[i];
-    uint64_t m0 = wclass(sc, low, s0, e0);
-    if (!ISALNUM(CH(t, s0)) || (m0 & (B(C_NP_LINK) | B(C_NOT_CLAUSE_START))))
-        goto done;
-    if ((m0 & B(C_FORMS)) || ((m0 & B(C_NP_STOP)) && !(m0 & B(C_NP_STOP_KEPT))))
+    if (!opens_clause(sc, t, low, s0, e0))
         goto done;
     Py_ssize_t clause_end;
     if (sent_end(ends, n, s0, &clause_end) < 0) {

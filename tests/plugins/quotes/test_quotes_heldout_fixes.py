@@ -181,3 +181,27 @@ def test_they_goes_to_people_coordinated_as_the_subject_before():
                     label="GPE", value=None, attributes={"name": "Harlow"})
     found = quotes(text, [place])
     assert speakers(found)[-1][1] != "Harlow and Epping Forest"
+
+
+# -- a reported clause after a time adverbial or a place adverbial --------------------
+
+
+def test_a_bare_clause_may_follow_a_time_adverbial():
+    (q,) = quotes("Bakery chain Crumbwell said on Tuesday it would close 40 shops.")
+    assert (q.text, q.attributes["speaker"]) == ("it would close 40 shops", "Bakery chain Crumbwell")
+    (q,) = quotes("The union told the BBC last week the strike was off.")
+    assert q.text == "the strike was off"
+    (q,) = quotes("The mayor said earlier this month the bridge would reopen.")
+    assert q.text == "the bridge would reopen"
+    # the time words are the clause's own subject, or a possessive's: nothing is skipped
+    (q,) = quotes("The coach said last night was the worst of his career.")
+    assert q.text == "last night was the worst of his career"
+    (q,) = quotes("The whip said Tuesday night's vote showed the plan had support.")
+    assert q.text == "Tuesday night's vote showed the plan had support"
+    # no clause after the adverbial: no quote
+    assert quotes("The ferry company said on Friday.") == []
+
+
+def test_that_may_follow_a_place_adverbial():
+    (q,) = quotes("The victim's brother, Owen, said outside the courtroom that justice had been done.")
+    assert (q.text, q.attributes["speaker"]) == ("justice had been done", "Owen")
