@@ -56,7 +56,10 @@ _NOT_CLAUSE_START = frozenset((
     "something", "anything", "little", "thanks",
 ))
 #: tokens that end a bare clause's object before any verb (a relative clause follows)
-_RELATIVE = frozenset(("that", "which", "who", "whose", "where", ";", ":", "(", "of"))
+_RELATIVE = frozenset(("that", "which", "who", "whose", "where", ";", ":", "("))
+#: how many tokens after its first a bare reported clause's verb may stand ("said the demand
+#: for a share of the total catch was …": a subject with prepositional phrases)
+_BARE_REACH = 12
 #: how many characters before a cue the subject scan reads first (see ``subject_before``)
 _SHORT = 40
 #: "the answer needs tokens before the window read so far"
@@ -1116,7 +1119,7 @@ class _Doc:
         a, b, cue = self.cues[ci]
         if self.fast is not None:
             ends = self.sent.ends if self.sent.ends is not None else self.sent._scan()
-            return self.fast.that_or_bare(self.text, self.low, b, cue.bare, cue.object, ends)
+            return self.fast.that_or_bare(self.text, self.low, a, b, cue.bare, cue.object, ends)
         text = self.text
         low = self.low
         lex = self.lex
@@ -1135,7 +1138,7 @@ class _Doc:
         if c != "," and not c.isalnum() and not c.isspace():
             return None
         # tokens are read lazily, only as far as each step needs them: the "that" scan
-        # reads at most _GAP + 2, the listener at most five, the bare clause nine more
+        # reads at most _GAP + 2, the listener at most five, the bare clause _BARE_REACH more
         it = map(_span, TOKEN.finditer(text, b, min(n, b + 90)))
         # "said (on Monday / to reporters / in a statement) that …"
         if has_that:
@@ -1196,18 +1199,30 @@ class _Doc:
         count = 0
         finite = lex.finite
         forms = lex.forms
+        # after ", said" (no listener) the cue may be an inverted frame whose speaker ends at
+        # a comma: "…, said Jane Doe of Acme in Leeds, is …" holds no bare clause
+        j = a - 1
+        while j > 0 and text[j] == " ":
+            j -= 1
+        inverted = not cue.object and j >= 0 and text[j] == ","
+        prev = ""
         for s, e in chain(toks[i + 1 :], it):
             if s >= clause_end:
                 break
             count += 1
-            if count > 9:
+            if count > _BARE_REACH:
                 break
             w = low[s:e]
             if w in _RELATIVE:
                 break  # an object with a relative clause, not a reported clause
-            if w in finite or w in forms or (w.endswith("ed") and len(w) > 3 and text[s].islower()):
-                if count >= 1:
-                    return s0
+            if ((w in finite or w in forms) and not text[s].isupper()) or (
+                w.endswith("ed") and len(w) > 3 and text[s].islower()
+            ):
+                # (a capitalised "Report", "May" or "Will" is part of a name)
+                if inverted and prev == ",":
+                    break
+                return s0
+            prev = w
         return None
 
     def _opens_clause(self, s: int, e: int) -> bool:

@@ -1610,6 +1610,7 @@ sent_end(PyObject *ends, Py_ssize_t n, Py_ssize_t pos, Py_ssize_t *out)
 /* ---- _Doc._that_or_bare: the clause start, -1 for None, -2 on error ---- */
 
 #define GAP 8
+#define BARE_REACH 12 /* _finder._BARE_REACH */
 
 /* _Doc._opens_clause: may the token text[s:e] open a reported clause without "that"? */
 static int
@@ -1622,7 +1623,8 @@ opens_clause(Scanner *sc, Txt *t, Txt *low, Py_ssize_t s, Py_ssize_t e)
 }
 
 static Py_ssize_t
-that_or_bare(Scanner *sc, Txt *t, Txt *low, Py_ssize_t b, int bare, int object, PyObject *ends)
+that_or_bare(Scanner *sc, Txt *t, Txt *low, Py_ssize_t a, Py_ssize_t b, int bare, int object,
+             PyObject *ends)
 {
     Py_ssize_t n = t->n;
     /* low.find("that", b, b + 90) != -1 (the word of class C_THAT) */
@@ -1729,21 +1731,30 @@ that_or_bare(Scanner *sc, Txt *t, Txt *low, Py_ssize_t b, int bare, int object, 
         goto done;
     }
     Py_ssize_t count = 0;
+    /* after ", said" (no listener) an inverted frame's speaker may end at a comma: a verb
+       right after a comma there ends the scan */
+    Py_ssize_t jc = a - 1;
+    while (jc > 0 && CH(t, jc) == ' ')
+        jc--;
+    int inverted = !object && jc >= 0 && CH(t, jc) == ',';
+    int prev_comma = 0;
     for (Py_ssize_t k = i + 1; k < tk.n; k++) {
         Py_ssize_t s = tk.s[k], e = tk.e[k];
         if (s >= clause_end)
             break;
         count++;
-        if (count > 9)
+        if (count > BARE_REACH)
             break;
         uint64_t m = wclass(sc, low, s, e);
         if (m & B(C_RELATIVE_TOKENS))
             break;
-        if ((m & (B(C_FINITE) | B(C_FORMS)))
+        if (((m & (B(C_FINITE) | B(C_FORMS))) && !ISUPPER(CH(t, s)))
             || (low_endswith2(low, s, e, 'e', 'd') && e - s > 3 && Py_UNICODE_ISLOWER(CH(t, s)))) {
-            res = s0;
+            if (!(inverted && prev_comma))
+                res = s0;
             goto done;
         }
+        prev_comma = e - s == 1 && CH(t, s) == ',';
     }
 done:
     toks_free(&tk);
@@ -1753,22 +1764,22 @@ done:
 static PyObject *
 Scanner_that_or_bare(Scanner *s, PyObject *const *args, Py_ssize_t nargs)
 {
-    Py_ssize_t b;
+    Py_ssize_t a, b;
     Txt t, low;
-    if (nargs != 6 || txt_init(&t, args[0]) < 0 || txt_init(&low, args[1]) < 0
-        || arg_ssize(args[2], &b) < 0 || !PyList_Check(args[5])) {
+    if (nargs != 7 || txt_init(&t, args[0]) < 0 || txt_init(&low, args[1]) < 0
+        || arg_ssize(args[2], &a) < 0 || arg_ssize(args[3], &b) < 0 || !PyList_Check(args[6])) {
         if (!PyErr_Occurred())
-            PyErr_SetString(PyExc_TypeError, "that_or_bare(text, low, b, bare, object, ends)");
+            PyErr_SetString(PyExc_TypeError, "that_or_bare(text, low, a, b, bare, object, ends)");
         return NULL;
     }
-    if (low.n != t.n || b < 0 || b > t.n) {
+    if (low.n != t.n || b < 0 || b > t.n || a < 0 || a > b) {
         PyErr_SetString(PyExc_ValueError, "bad arguments");
         return NULL;
     }
-    int bare = PyObject_IsTrue(args[3]), object = PyObject_IsTrue(args[4]);
+    int bare = PyObject_IsTrue(args[4]), object = PyObject_IsTrue(args[5]);
     if (bare < 0 || object < 0)
         return NULL;
-    Py_ssize_t r = that_or_bare(s, &t, &low, b, bare, object, args[5]);
+    Py_ssize_t r = that_or_bare(s, &t, &low, a, b, bare, object, args[6]);
     if (r == -2)
         return NULL;
     if (r == -1)
@@ -2585,7 +2596,7 @@ static PyMethodDef Scanner_methods[] = {
     {"is_noun_use", (PyCFunction)(void (*)(void))Scanner_is_noun_use, METH_FASTCALL,
      "is_noun_use(text, low, start, floor) -> bool (as _Doc._is_noun_use)"},
     {"that_or_bare", (PyCFunction)(void (*)(void))Scanner_that_or_bare, METH_FASTCALL,
-     "that_or_bare(text, low, b, bare, object, ends) -> int or None (as _Doc._that_or_bare)"},
+     "that_or_bare(text, low, a, b, bare, object, ends) -> int or None (as _Doc._that_or_bare)"},
     {"subject_before", (PyCFunction)(void (*)(void))Scanner_subject_before, METH_FASTCALL,
      "subject_before(text, low, v, floor, whole) -> (span, mode) or the fallback object"},
     {"before", (PyCFunction)(void (*)(void))Scanner_before, METH_FASTCALL,

@@ -205,3 +205,25 @@ def test_a_bare_clause_may_follow_a_time_adverbial():
 def test_that_may_follow_a_place_adverbial():
     (q,) = quotes("The victim's brother, Owen, said outside the courtroom that justice had been done.")
     assert (q.text, q.attributes["speaker"]) == ("justice had been done", "Owen")
+
+
+# -- a bare reported clause whose subject has prepositional phrases --------------------
+
+
+def test_a_bare_clause_subject_may_hold_of_phrases():
+    (q,) = quotes("The council said Leeford's share of the cost of the new bridge was far too high.")
+    assert (q.text, q.attributes["speaker"]) == (
+        "Leeford's share of the cost of the new bridge was far too high", "The council"
+    )
+    # a noun object with no verb after it is still no clause
+    assert quotes("The fans said a prayer of thanks for the crew of the trawler.") == []
+
+
+def test_an_inverted_frame_is_no_bare_clause():
+    # ", said X of Y, were …": the speaker ends at the comma, the verb is the sentence's own
+    found = quotes("The new rules, said Dora Quint of the Bar Council in Leeds, were overdue.")
+    assert [q.text for q in found if q.text.startswith("Dora")] == []
+    assert [q.attributes["speaker"] for q in found] == ["Dora Quint of the Bar Council"]
+    # a capitalised cue word inside a name is no verb ("Microprocessor Report")
+    found = quotes("The chip is very fast, said Tom Okafor, the editor of Microprocessor Report.")
+    assert [q.text for q in found if q.text.startswith("Tom")] == []
