@@ -7,7 +7,7 @@ checks that the theme still fires (or the other theme still fires) where it belo
 
 from __future__ import annotations
 
-from newskit.testing import run_component
+from themes_kit import probe, themes
 
 LIFESTYLE = "medtop:10000000"
 WELLNESS = "medtop:20001339"
@@ -28,15 +28,6 @@ CLIMATE_CHANGE = "medtop:20000418"
 WEATHER_WARNING = "medtop:20001131"
 WEATHER_FORECAST = "medtop:20001128"
 MARKET = "medtop:20000385"
-
-
-def themes(text, **kwargs):
-    return {f.value: f for f in run_component("themes", text, **kwargs)}
-
-
-def probe(text):
-    """Every candidate with its raw score, whatever its confidence."""
-    return {f.value: f.attributes["score"] for f in run_component("themes", text, config={"threshold": 0.0, "max_tags": 400})}
 
 
 def test_fertility_rate_is_demographics_before_population_growth():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from newskit.testing import run_component
+from themes_kit import probe, themes
 
 MENTAL_HEALTH = "medtop:20000458"
 ACT_OF_TERROR = "medtop:20000053"
@@ -34,15 +34,6 @@ LAW = "medtop:20000121"
 GOVERNMENT = "medtop:20000593"
 EMERGENCY_RESPONSE = "medtop:20000168"
 DEFENCE = "medtop:20000598"
-
-
-def themes(text, **kwargs):
-    return {f.value: f for f in run_component("themes", text, **kwargs)}
-
-
-def probe(text):
-    """Every candidate with its raw score, whatever its confidence."""
-    return {f.value: f.attributes["score"] for f in run_component("themes", text, config={"threshold": 0.0, "max_tags": 400})}
 
 
 def test_a_suicide_bombing_is_terror_not_mental_health():

@@ -8,6 +8,7 @@ import pytest
 
 import newskit
 from newskit.testing import assert_valid_findings, make_document, run_component
+from themes_kit import themes
 
 DIPLOMACY = "medtop:20000639"
 INTL_RELATIONS = "medtop:20000638"
@@ -16,10 +17,6 @@ SPORT = "medtop:15000000"
 ECONOMY = "medtop:04000000"
 MACRO = "medtop:20000346"
 WAR = "medtop:20000062"
-
-
-def themes(text, **kwargs):
-    return {f.value: f for f in run_component("themes", text, **kwargs)}
 
 
 def test_findings_follow_the_contract():
