@@ -224,13 +224,14 @@ def pool_pipe(
     context = multiprocessing.get_context(method)
     if method == "fork" and here is not None:
         _INHERITED[id(config)] = here
-    waiting = _QUEUED * (n_process - 1 if here is not None else n_process)
+    n_workers = n_process - 1 if here is not None else n_process
+    waiting = _QUEUED * n_workers
     workers: list[_Worker] = []
     finished = False
     # the parent's collector, and the forked workers' copies of it
     with _collector_eased(batch_size):
         try:
-            for _ in range(n_process - 1 if here is not None else n_process):
+            for _ in range(n_workers):
                 workers.append(_Worker(context, config, encode, batch_size))
             pending: collections.deque[_Batch] = collections.deque()
             # A few batches are read ahead, so that the end of the input is seen coming: then
